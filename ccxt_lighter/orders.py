@@ -94,6 +94,7 @@ MAX_BASE_AMOUNT = 2**48 - 1
 MAX_CLIENT_ORDER_INDEX = 2**48 - 1
 MIN_EXCHANGE_ORDER_INDEX = 2**48
 MAX_ORDER_INDEX = 2**60 - 1
+MAX_ASSET_AMOUNT = 2**60 - 1  # the official signer refuses larger withdraw/transfer/margin amounts
 NIL_MARKET_INDEX = 255
 MAX_PERP_MARKET_INDEX = 254
 MIN_SPOT_MARKET_INDEX = 2048
@@ -317,15 +318,15 @@ def validate(tx: TxRequest) -> None:
         _check("margin_mode", tx.margin_mode, 0, 1)
     elif isinstance(tx, UpdateMargin):
         _check_market(tx.market_index)
-        _check("usdc_amount", tx.usdc_amount, 1, 2**60)
+        _check("usdc_amount", tx.usdc_amount, 1, MAX_ASSET_AMOUNT)
         _check("direction", tx.direction, 0, 1)
     elif isinstance(tx, Transfer):
-        _check("amount", tx.amount, 1, 2**60)
+        _check("amount", tx.amount, 1, MAX_ASSET_AMOUNT)
         _check("to_account_index", tx.to_account_index, 0, 2**48 - 2)
         if len(tx.memo) != 64:
             raise TxRangeError("memo must be 32 bytes (64 hex characters)")
     elif isinstance(tx, Withdraw):
-        _check("amount", tx.amount, 1, 2**63 - 1)
+        _check("amount", tx.amount, 1, MAX_ASSET_AMOUNT)
 
 
 def request_fields(tx: TxRequest) -> dict:

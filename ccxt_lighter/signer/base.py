@@ -15,11 +15,16 @@ import abc
 from dataclasses import dataclass
 from typing import Optional, Tuple
 
+from ccxt.base.errors import ExchangeError
+
 from ..orders import TxRequest
 
 
-class SignerError(Exception):
-    """The signing backend refused or failed (bad key, incompatible library, invalid request)."""
+class SignerError(ExchangeError):
+    """The signing backend refused or failed (bad key, missing or incompatible library, invalid request).
+
+    A ccxt ``ExchangeError`` so bots catching ccxt's hierarchy see it; messages never hold key material.
+    """
 
 
 @dataclass(frozen=True)
