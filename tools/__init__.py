@@ -1,0 +1,1 @@
+"""Developer tools (not installed): the recorded-payload venue stub and the cassette recorder."""
