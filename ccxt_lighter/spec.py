@@ -254,7 +254,26 @@ HAS_PRIVATE = {
 }
 
 #: owned by the WebSocket work; merged into ``has`` by ``pro.lighter`` (the REST class claims no watch*).
-HAS_WS: dict = {}
+HAS_WS: dict = {
+    "ws": True,
+    "watchOrderBook": True, "watchOrderBookForSymbols": True,
+    "unWatchOrderBook": True, "unWatchOrderBookForSymbols": True,
+    "watchTrades": True, "watchTradesForSymbols": True, "unWatchTrades": True, "unWatchTradesForSymbols": True,
+    "watchTicker": True, "watchTickers": True, "unWatchTicker": True, "unWatchTickers": True,
+    "watchBidsAsks": True, "unWatchBidsAsks": True,
+    "watchMarkPrice": True, "watchMarkPrices": True, "unWatchMarkPrice": True, "unWatchMarkPrices": True,
+    "watchFundingRate": True, "watchFundingRates": True, "unWatchFundingRate": True, "unWatchFundingRates": True,
+    "watchOHLCV": True, "watchOHLCVForSymbols": True, "unWatchOHLCV": True, "unWatchOHLCVForSymbols": True,
+    "watchLiquidations": True, "watchLiquidationsForSymbols": True,
+    "unWatchLiquidations": True, "unWatchLiquidationsForSymbols": True,
+    "watchBalance": True, "unWatchBalance": True,
+    "watchPositions": True, "unWatchPositions": True,
+    "watchOrders": True, "unWatchOrders": True,
+    "watchMyTrades": True, "unWatchMyTrades": True,
+    "watchMyLiquidations": True, "watchMyLiquidationsForSymbols": True, "unWatchMyLiquidations": True,
+    "createOrderWs": True, "createOrdersWs": True, "editOrderWs": True,
+    "cancelOrderWs": True, "cancelOrdersWs": True, "cancelAllOrdersWs": True,
+}
 
 FEATURES = {
     "default": {
@@ -303,7 +322,7 @@ OPTIONS = {
     "apiKeyIndex": None,
     "chainId": MAINNET_CHAIN_ID,
     "accountTier": "standard",  # 'standard' | 'premium': selects the rate limiter
-    "signer": "auto",  # 'auto' | 'native' | 'pure'
+    "signer": None,  # 'auto' | 'native' | 'pure'; None = env LIGHTER_SIGNER, else 'auto'
     "signerPath": None,
     # no integrator (builder) fee unless the user sets all of these explicitly
     "integratorAccountIndex": None,

@@ -22,7 +22,7 @@ def test_class_shape_and_describe(make_lighter):
     assert ex.id == "lighter" and ex.precisionMode == TICK_SIZE
     assert ex.urls["api"] == {"rest": spec.MAINNET_REST, "ws": spec.MAINNET_WS}
     assert ex.options["chainId"] == 304 and ex.options["accountTier"] == "standard"
-    assert ex.options["signer"] == "auto" and ex.options["integratorAccountIndex"] is None
+    assert ex.options["signer"] is None and ex.options["integratorAccountIndex"] is None
     assert ex.requiredCredentials["privateKey"] is True and ex.requiredCredentials["apiKey"] is False
     assert ex.timeframes == spec.TIMEFRAMES and "1w" in ex.timeframes
     assert ex.features["swap"]["linear"]["fetchOHLCV"]["limit"] == 500
