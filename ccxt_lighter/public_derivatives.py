@@ -134,7 +134,10 @@ class DerivativesDataMixin:
         return [tier]
 
     async def fetch_trading_fees(self, params={}):
-        """The markets' public fee schedule (percent strings -> fractions); account-tier fees differ."""
+        """What this account pays when credentials are configured (its tier's fees, accountLimits);
+        otherwise the markets' public fee schedule (percent strings -> fractions)."""
+        if self.lighter_credentials().can_sign or self.options.get("authToken"):
+            return await self.fetch_account_trading_fees(params)
         await self.load_markets()
         result = {}
         for row, market in self._known(await self._details(None, params)):

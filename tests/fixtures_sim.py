@@ -65,11 +65,18 @@ def engine() -> Engine:
 class TxMaker:
     """Builds tx_info dicts for one (account, api key) with its own nonce counter."""
 
-    def __init__(self, engine: Engine, collateral: str = "10000", key_index: int = 4) -> None:
+    def __init__(self, engine: Engine, collateral: str = "10000", key_index: int = 4,
+                 account: Optional[int] = None) -> None:
+        """A new account with ``collateral``, or (``account=``) an existing one, e.g. a sub-account,
+        which gets the key slot ``key_index`` registered."""
         self.engine = engine
         self.key_index = key_index
-        self.account = engine.create_account(collateral, {key_index: "ab" * 40})
-        self.nonce = 0
+        if account is None:
+            self.account = engine.create_account(collateral, {key_index: "ab" * 40})
+        else:
+            engine.add_api_keys(account, {key_index: "ab" * 40})
+            self.account = account
+        self.nonce = engine.next_nonce(self.account, key_index)
 
     def base(self, **fields) -> Dict[str, Any]:
         info = {"AccountIndex": self.account, "ApiKeyIndex": self.key_index}
@@ -94,8 +101,12 @@ class TxMaker:
                 "IsAsk": int(ask), "Type": type, "TimeInForce": tif, "ReduceOnly": reduce_only,
                 "TriggerPrice": trigger, "OrderExpiry": expiry}
 
-    def create(self, **kw) -> str:
-        return self.send(14, self.base(**self.order(**kw)))
+    def create(self, attributes: Optional[Dict[str, int]] = None, **kw) -> str:
+        """CreateOrder; ``attributes`` = L2TxAttributes (e.g. ``{"6": 1}`` self-trade: expire taker)."""
+        info = self.base(**self.order(**kw))
+        if attributes:
+            info["L2TxAttributes"] = attributes
+        return self.send(14, info)
 
     def cancel(self, index: int, market: int = 0) -> str:
         return self.send(15, self.base(MarketIndex=market, Index=index))

@@ -103,6 +103,9 @@ async def test_trading_fee_is_the_account_tier(make_lighter, sim, signer_backend
     assert (fee["maker"], fee["taker"]) == (0.00004, 0.00028)
     fees = await ex.fetch_account_trading_fees()
     assert set(fees) == set(ex.markets) and fees["ETH/USDC"]["taker"] == 0.00028
+    # with credentials, the unified fetchTradingFees reports what this account pays, not the public schedule
+    unified = await ex.fetch_trading_fees()
+    assert unified["ETH/USDC:USDC"]["maker"] == 0.00004 and unified["ETH/USDC:USDC"]["taker"] == 0.00028
 
 
 async def test_accounts_and_sub_account(ex, sim, sim_account):

@@ -110,7 +110,11 @@ def test_rejected_order_emits_nothing_and_keeps_nonce(engine, maker_factory):
     (dict(type=2, trigger=0, tif=0), 21729),      # stop-loss without a trigger
     (dict(market=2048, type=2, trigger=290000, tif=0), 21618),  # SL/TP are perps-only
     (dict(market=77), 21602),
-    (dict(type=6), 21710),                        # TWAP not simulated
+    (dict(type=6, tif=0, expiry=0), 21705),       # TWAP must be GTT
+    (dict(type=6, trigger=290000), 21729),        # TWAP takes no trigger
+    (dict(type=6, expiry=0), 21711),              # TWAP needs an expiry (the end of its schedule)
+    (dict(type=7), 21704),                        # twap-sub is the venue's own type
+    (dict(type=6, base=0, reduce_only=1), 21701),  # a TWAP has a size of its own
 ])
 def test_order_field_rules(engine, maker_factory, fields, code):
     a = maker_factory()

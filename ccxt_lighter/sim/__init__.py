@@ -11,6 +11,10 @@ Usage::
 ``flow=True`` runs the seeded market maker in the background (every ``flow_interval`` s);
 ``flow=False`` keeps the books still (they are still seeded with depth once, unless
 ``seed_books=False``) and ``POST /sim/tick`` / ``sim.flow.step()`` drive the flow by explicit steps.
+``sequencer_rejections='async'`` makes state-dependent failures (margin, reduce-only, unknown order,
+price bands, order limits) answer 200 and fail later as the venue's sequencer does (default
+``'sync'``: HTTP 400 at once; see :mod:`.rejections`). ``ws_idle_timeout`` (seconds) overrides the
+``/stream`` idle rule (venue: 120 s).
 
 Invariant: nothing here talks to the network beyond the listening socket on ``host``.
 """
@@ -33,11 +37,14 @@ __all__ = ["Simulator", "Engine", "Faults", "LighterError"]
 class Simulator:
     def __init__(self, host: str = "127.0.0.1", port: int = 0, seed: int = 1, flow: bool = True, *,
                  chain_id: int = 304, verify_signatures: Optional[bool] = None, flow_interval: float = 0.5,
-                 seed_books: bool = True) -> None:
+                 seed_books: bool = True, sequencer_rejections: str = "sync",
+                 ws_idle_timeout: Optional[float] = None) -> None:
         self.host, self.port = host, port
         self.faults = Faults()
         self.counters = Counters()
-        self.engine = Engine(seed=seed, chain_id=chain_id, verify_signatures=verify_signatures, faults=self.faults)
+        self.engine = Engine(seed=seed, chain_id=chain_id, verify_signatures=verify_signatures, faults=self.faults,
+                             sequencer_rejections=sequencer_rejections)
+        self.ws_idle_timeout = ws_idle_timeout
         self.flow = Flow(self.engine, seed)
         self.flow_enabled = flow
         self.flow_interval = flow_interval
@@ -60,6 +67,7 @@ class Simulator:
         out["faults"] = self.faults.to_json()
         out["requests"] = self.counters.to_json()
         out["flow"] = {"enabled": self.flow_enabled, "steps": self.flow.steps}
+        out["sequencer_rejections"] = self.engine.sequencer_rejections
         return out
 
     async def start(self) -> "Simulator":

@@ -4,16 +4,22 @@ Endpoints:
 * ``POST /sim/accounts {"collateral": "10000", "api_keys": {"4": "<pubkey hex>"}, "l1_address": opt,
   "spot": {"3": "1000", "1": "2.5"} opt (asset id -> amount), "fee_tier": "premium" opt}``
   -> ``{"account_index": N, "l1_address": ..., "api_keys": {...}}``
+* ``POST /sim/accounts/{index}/api_keys {"api_keys": {"5": "<pubkey hex>"}}`` -> adds (or replaces)
+  API keys of an existing account -- also sub-accounts made with CreateSubAccount (tx 9), which get
+  no key of their own -- without the L1-signed ChangePubKey a real account would need; a new slot
+  starts at nonce 0, a replaced key keeps its slot's nonce; answers ``{"account_index": N,
+  "api_keys": {index: pubkey}}`` (all keys of the account); an unknown account is HTTP 404
 * ``GET|POST /sim/faults`` -> the fault settings (see :mod:`.faults`); POST merges the given knobs
 * ``POST /sim/mark_price {"market_id": 0, "price": "3000.00"[, "index_price": ...]}``
 * ``POST /sim/advance {"seconds": 3600}`` -> moves the sim clock, runs timers
 * ``POST /sim/tick {"n": 1}`` -> n market-maker steps (works with the flow switched off)
 * ``GET /sim/state`` -> accounts (collateral, available balance, positions, open orders, assets),
-  markets (mark/index price, best bid/ask, book nonce), clock, height, faults, request counters
+  markets (mark/index price, best bid/ask, book nonce), clock, height, faults, request counters,
+  ``sequencer_rejections`` (sync / async)
 * ``GET /sim/requests`` / ``POST /sim/requests/reset`` -> per-path counters of API requests
 
 Invariant: admin requests are not counted as API requests and ignore the REST faults; bad input is
-HTTP 400 ``{"error": "..."}`` and changes nothing.
+HTTP 400 ``{"error": "..."}`` (an unknown account 404) and changes nothing.
 """
 from __future__ import annotations
 
@@ -42,9 +48,22 @@ async def _body(request: web.Request) -> dict:
     return body
 
 
+def _keys(body: dict) -> dict:
+    """``api_keys`` of an admin body: {key index 0..254: 80 hex chars}; ValueError when malformed."""
+    keys = {int(k): str(v) for k, v in (body.get("api_keys") or {}).items()}
+    if any(not 0 <= k <= 254 for k in keys):
+        raise ValueError("api key indexes are 0..254")
+    for value in keys.values():
+        text = value.lower().removeprefix("0x")
+        if len(text) != 80 or any(c not in "0123456789abcdef" for c in text):
+            raise ValueError("public keys are 40 bytes (80 hex chars)")
+    return keys
+
+
 # (method, path, handler method)
 ADMIN_ROUTES = (
-    ("POST", "/sim/accounts", "create_account"), ("GET", "/sim/faults", "faults"), ("POST", "/sim/faults", "faults"),
+    ("POST", "/sim/accounts", "create_account"), ("POST", "/sim/accounts/{index}/api_keys", "add_api_keys"),
+    ("GET", "/sim/faults", "faults"), ("POST", "/sim/faults", "faults"),
     ("POST", "/sim/mark_price", "mark_price"), ("POST", "/sim/advance", "advance"), ("POST", "/sim/tick", "tick"),
     ("GET", "/sim/state", "state"), ("GET", "/sim/requests", "requests"),
     ("POST", "/sim/requests/reset", "reset_requests"),
@@ -62,14 +81,12 @@ class Admin:
         body = await _body(request)
         try:
             collateral = Decimal(str(body.get("collateral", "0")))
-            keys = {int(k): str(v) for k, v in (body.get("api_keys") or {}).items()}
+            keys = _keys(body)
             spot = {int(k): amount_units(self.engine.assets[int(k)], v) for k, v in (body.get("spot") or {}).items()}
-        except (InvalidOperation, ValueError, KeyError, TypeError) as err:
+        except (InvalidOperation, ValueError, KeyError, TypeError, AttributeError) as err:
             return _bad(f"bad account spec: {err}")
-        if collateral < 0 or any(not 0 <= k <= 254 for k in keys):
-            return _bad("collateral must be >= 0 and api key indexes 0..254")
-        if any(len(v.lower().removeprefix("0x")) != 80 for v in keys.values()):
-            return _bad("public keys are 40 bytes (80 hex chars)")
+        if collateral < 0:
+            return _bad("collateral must be >= 0")
         index = self.engine.create_account(collateral, keys, body.get("l1_address"), spot)
         if body.get("fee_tier") == "premium":
             acct = self.engine.accounts[index]
@@ -78,6 +95,22 @@ class Admin:
         return web.json_response({"account_index": index, "l1_address": acct.l1_address,
                                   "api_keys": {str(k): v.public_key for k, v in acct.api_keys.items()},
                                   "collateral": str(collateral)})
+
+    async def add_api_keys(self, request):
+        body = await _body(request)
+        try:
+            index = int(request.match_info["index"])
+            keys = _keys(body)
+        except (ValueError, TypeError, AttributeError) as err:
+            return _bad(f"bad api keys: {err}")
+        if not keys:
+            return _bad("api_keys must name at least one key")
+        if not self.engine.account_exists(index):
+            return web.json_response({"error": f"account {index} not found"}, status=404)
+        self.engine.add_api_keys(index, keys)
+        acct = self.engine.accounts[index]
+        return web.json_response({"account_index": index,
+                                  "api_keys": {str(k): v.public_key for k, v in sorted(acct.api_keys.items())}})
 
     async def faults(self, request):
         if request.method == "POST":

@@ -6,7 +6,8 @@ than one per change; a level whose size drops to 0 is published with size "0".
 
 Invariants: within a level, orders keep arrival order (FIFO); ``level size == sum(remaining)`` of
 the orders at that price; a change becomes visible to listeners only through :meth:`flush`, which
-turns all levels touched since the last flush into one delta with a fresh nonce.
+turns all levels touched since the last flush into one delta with a fresh nonce and records its
+time (``last_updated_at``, µs), so a snapshot carries the time of the change its nonce belongs to.
 """
 from __future__ import annotations
 
@@ -59,11 +60,12 @@ class Side:
 
 
 class Book:
-    def __init__(self, spec: MarketSpec, first_nonce: int = 1000) -> None:
+    def __init__(self, spec: MarketSpec, first_nonce: int = 1000, created_us: int = 0) -> None:
         self.spec = spec
         self.asks = Side(True)
         self.bids = Side(False)
         self.nonce = first_nonce
+        self.last_updated_at = created_us  # µs of the last published change (snapshots repeat it)
         self._dirty: Set[Tuple[bool, int]] = set()
 
     def side(self, is_ask: bool) -> Side:
@@ -147,4 +149,5 @@ class Book:
         # Like the venue's, nonces advance by more than one per published change.
         self.nonce += 1 + 2 * len(self._dirty)
         self._dirty.clear()
+        self.last_updated_at = now_us
         return BookChanged(self.spec.market_id, tuple(asks), tuple(bids), self.nonce, begin, now_us)

@@ -21,6 +21,9 @@ def add_commands(subparsers) -> None:
     parser.add_argument("--no-flow", dest="flow", action="store_false",
                         help="keep the books still (no background market maker)")
     parser.add_argument("--chain-id", type=int, default=304, help="chain id used in tx hashes (default 304)")
+    parser.add_argument("--sequencer-rejections", choices=("sync", "async"), default="sync",
+                        help="sync: state-dependent rejections are HTTP 400 at once (default); async: sendTx "
+                             "answers 200 and the tx fails later, as on the venue")
     parser.set_defaults(func=run)
 
 
@@ -35,8 +38,8 @@ def run(args: argparse.Namespace) -> int:
 async def serve(args: argparse.Namespace, ready: "asyncio.Event | None" = None) -> None:
     from . import Simulator
 
-    async with Simulator(host=args.host, port=args.port, seed=args.seed, flow=args.flow,
-                         chain_id=args.chain_id) as sim:
+    async with Simulator(host=args.host, port=args.port, seed=args.seed, flow=args.flow, chain_id=args.chain_id,
+                         sequencer_rejections=getattr(args, "sequencer_rejections", "sync")) as sim:
         sys.stdout.write(f"rest: {sim.rest_url}\nws: {sim.ws_url}\n")
         sys.stdout.flush()
         if ready is not None:

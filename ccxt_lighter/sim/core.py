@@ -21,6 +21,7 @@ from . import events as ev
 from .book import Book
 from .markets import DEFAULT_ASSETS, DEFAULT_MARKETS, MarketSpec
 from .ledger import Ledger
+from .limits import OrderLimits
 from .marketdata import MarketData
 from .model import Account, Order
 
@@ -38,11 +39,14 @@ class Core:
         self.offset_ms = 0
         self.markets: Dict[int, MarketSpec] = dict(markets or DEFAULT_MARKETS)
         self.assets = dict(DEFAULT_ASSETS)
-        self.books: Dict[int, Book] = {mid: Book(m, 1000 + 7 * mid) for mid, m in self.markets.items()}
+        created_us = self.now_us()
+        self.books: Dict[int, Book] = {mid: Book(m, 1000 + 7 * mid, created_us) for mid, m in self.markets.items()}
         self.marks: Dict[int, int] = {mid: m.initial_price for mid, m in self.markets.items()}
         self.index_prices: Dict[int, int] = dict(self.marks)
         self.accounts: Dict[int, Account] = {}
         self.orders: Dict[int, Order] = {}  # every order ever placed, by exchange index
+        self.twaps: Dict[int, Order] = {}  # active TWAP parents, by exchange index (see .twap)
+        self.limits = OrderLimits()  # per-account order counts and price bands (see .limits)
         self.inactive: Dict[int, List[Order]] = {}
         self.md = MarketData(self.markets)
         self.ledger = Ledger()
@@ -54,6 +58,7 @@ class Core:
         self.next_sub_account_index = FIRST_SUB_ACCOUNT_INDEX
         self.tx_hash = ""  # hash of the tx being executed (stamped on trades)
         self.tx_nonce = 0
+        self.tx_price_protection = True  # sendTx's price_protection flag of the tx being executed
         self._events: List[object] = []
         self._depth = 0
         self._touched_positions: Set[Tuple[int, int]] = set()

@@ -12,15 +12,20 @@ and emits nothing.
 Contract used by the REST server and by the ``/stream`` WebSocket layer
 -----------------------------------------------------------------------
 Construction: ``Engine(seed=1, chain_id=304, verify_signatures=None, wall_clock=time.time,
-faults=None)``. ``verify_signatures=None`` = verify when the pure verifier is importable.
-``faults`` is a :class:`.faults.Faults` (the engine applies ``reject_nonce_every``).
+faults=None, sequencer_rejections="sync")``. ``verify_signatures=None`` = verify when the pure
+verifier is importable. ``faults`` is a :class:`.faults.Faults` (the engine applies
+``reject_nonce_every``). ``sequencer_rejections="async"`` reports state-dependent failures as failed
+txs instead of raising (:mod:`.rejections`); the attribute may be changed at run time.
+``engine.limits`` (:class:`.limits.OrderLimits`) holds the order-count limits and price bands.
 
 Events: ``add_listener(cb)`` / ``remove_listener(cb)``; ``cb(event)`` gets the records of
 :mod:`.events` (BookChanged, TradeExecuted, OrderChanged, PositionChanged, AssetsChanged,
-TxProcessed, MarketStatsChanged, HeightChanged, CandleUpdated, FundingApplied, Liquidation).
+TxProcessed, MarketStatsChanged, HeightChanged, CandleUpdated, FundingApplied, FundingPaid,
+Liquidation).
 
 Writes (raise :class:`.errors.LighterError` with Lighter's code; state unchanged on error):
-  * ``submit_tx(tx_type: int, tx_info: str | dict) -> str`` (tx hash, 80 hex chars)
+  * ``submit_tx(tx_type: int, tx_info: str | dict, *, price_protection=True) -> str`` (tx hash,
+    80 hex chars; ``price_protection`` is sendTx's flag, False skips the accidental-price band)
   * ``submit_batch(tx_types: list[int], tx_infos: list[str | dict]) -> list[str]``
   * ``check_auth(token: str, account_index: int | None = None) -> int`` (the token's account;
     raises LighterError(20013) when the token is malformed, expired, unknown or for another account)
@@ -38,14 +43,24 @@ Reads (fresh JSON in Lighter's wire shape; decimal strings already formatted):
   * ``account_assets(account_index)`` -> {asset_id: AccountAsset JSON}
   * ``account_stats(account_index)`` -> ``stats`` object of the user_stats channel
   * ``account_json(account_index)`` -> DetailedAccount JSON
-  * ``account_trades(account_index, limit=100)`` -> list of Trade JSON, newest first
+  * ``account_trades(account_index, limit=100, market_id=None)`` -> list of Trade JSON, newest first
+    (``limit`` stays the second positional argument; pass ``market_id=`` by keyword)
   * ``account_txs(account_index, limit=100)`` -> list of EnrichedTx JSON, newest first
+  * ``account_fundings(account_index, market_id=None, limit=None)`` -> funding payments
+    (PositionFunding JSON: timestamp s, market_id, funding_id, change, rate, position_size,
+    position_side, discount), newest first
+  * ``account_notifications(account_index, limit=None)`` -> notification-channel notifs (liquidations),
+    newest first
+  * ``book_last_updated_at(market_id)`` -> µs of the book's last published change (the value
+    ``book_levels``' nonce belongs to; the engine's start time for a book that never changed)
   * ``market_stats(market_id)`` -> market_stats JSON (perps) or spot_market_stats JSON (spot)
   * ``candles(market_id, resolution, count=100)`` -> [{t,o,h,l,c,v,V,i}] oldest first
   * ``height``, ``now_ms()`` (sim clock), ``wall_ms()`` (real clock, what ExpiredAt is judged by)
 
 Admin: ``create_account(collateral="0", api_keys=None, l1_address=None, spot=None) -> int``,
-``set_mark_price(market_id, price_ticks)``, ``advance(seconds)``, ``tick()`` (runs timers).
+``add_api_keys(account_index, {key_index: public_key_hex})`` (any account, sub-accounts included),
+``set_mark_price(market_id, price_ticks)``, ``advance(seconds)`` (runs timers: TWAP slices, expiries,
+funding, liquidations), ``tick()`` (runs timers).
 """
 from __future__ import annotations
 
@@ -69,9 +84,10 @@ class Engine(Core, Executor):
 
     def __init__(self, *, seed: int = 1, chain_id: int = 304, verify_signatures: Optional[bool] = None,
                  wall_clock: Callable[[], float] = time.time, markets: Optional[Dict[int, MarketSpec]] = None,
-                 faults=None) -> None:
+                 faults=None, sequencer_rejections: str = "sync") -> None:
         Core.__init__(self, chain_id=chain_id, wall_clock=wall_clock, markets=markets)
-        Executor.__init__(self, verify_signatures=verify_signatures, faults=faults)
+        Executor.__init__(self, verify_signatures=verify_signatures, faults=faults,
+                          sequencer_rejections=sequencer_rejections)
         self.seed = seed
 
     # -- events ---------------------------------------------------------------------------
@@ -102,6 +118,17 @@ class Engine(Core, Executor):
                                         asset_id=USDC)
             self.touch(index)
         return index
+
+    def add_api_keys(self, account_index: int, api_keys: Dict) -> None:
+        """Register public keys (80 hex chars) at key slots of an existing account; a replaced key
+        keeps its slot's nonce, as ChangePubKey does."""
+        acct = self._acct(account_index)
+        with self.step():
+            for key_index, public_key in api_keys.items():
+                old = acct.api_keys.get(int(key_index))
+                acct.api_keys[int(key_index)] = ApiKey(str(public_key).lower().removeprefix("0x"),
+                                                       old.next_nonce if old else 0, self.now_us())
+            self.touch(account_index)
 
     def set_mark_price(self, market_id: int, price: int, index_price: Optional[int] = None) -> None:
         if market_id not in self.markets or price <= 0:
@@ -170,8 +197,24 @@ class Engine(Core, Executor):
     def account_json(self, account_index: int) -> Dict:
         return views.detailed(self, self._acct(account_index))
 
-    def account_trades(self, account_index: int, limit: int = 100) -> List[Dict]:
-        return self.md.of_account(account_index)[:limit]
+    def account_trades(self, account_index: int, limit: int = 100, market_id: Optional[int] = None) -> List[Dict]:
+        trades = self.md.of_account(account_index)
+        if market_id is not None:
+            trades = [t for t in trades if t["market_id"] == market_id]
+        return trades[:limit]
+
+    def account_fundings(self, account_index: int, market_id: Optional[int] = None,
+                         limit: Optional[int] = None) -> List[Dict]:
+        rows = self.ledger.newest_first(self.ledger.fundings.get(account_index))
+        if market_id is not None:
+            rows = [r for r in rows if r["market_id"] == market_id]
+        return [dict(r) for r in (rows if limit is None else rows[:limit])]
+
+    def account_notifications(self, account_index: int, limit: Optional[int] = None) -> List[Dict]:
+        return [dict(n) for n in self.ledger.newest_first(self.ledger.notifications.get(account_index), limit)]
+
+    def book_last_updated_at(self, market_id: int) -> int:
+        return self.books[market_id].last_updated_at
 
     def account_txs(self, account_index: int, limit: int = 100) -> List[Dict]:
         return self.ledger.newest_first(self.ledger.account_txs.get(account_index), limit)

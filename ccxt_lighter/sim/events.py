@@ -130,19 +130,33 @@ class FundingApplied:
 
 
 @dataclass(frozen=True)
+class FundingPaid:
+    """One account's funding payment of a round (``payment`` = a ``PositionFunding`` entry:
+    timestamp (s), market_id, funding_id, change, rate, position_size, position_side, discount)."""
+
+    account_index: int
+    market_id: int
+    payment: Json
+
+
+@dataclass(frozen=True)
 class Liquidation:
-    """An account position was liquidated (closed against the insurance fund at mark price)."""
+    """An account position was liquidated (closed against the insurance fund at mark price).
+
+    ``notification`` is the ``notification`` channel's liquidation notif, also kept by the engine
+    (``engine.account_notifications``)."""
 
     account_index: int
     market_id: int
     trade: Json = field(default_factory=dict)
+    notification: Json = field(default_factory=dict)
 
 
 Event = Any  # union of the records above
 Listener = Callable[[Event], None]
 
 ALL_EVENTS = (BookChanged, TradeExecuted, OrderChanged, PositionChanged, AssetsChanged, TxProcessed,
-              MarketStatsChanged, HeightChanged, CandleUpdated, FundingApplied, Liquidation)
+              MarketStatsChanged, HeightChanged, CandleUpdated, FundingApplied, FundingPaid, Liquidation)
 
 
 class EventBus:

@@ -1,11 +1,14 @@
-"""Per-account history books: txs, transfers, withdrawals, deposits, funding payments, liquidations.
+"""Per-account history books: txs, transfers, withdrawals, deposits, funding payments, liquidations,
+notifications.
 
 Venue facts (REFERENCE.md 3.2; examples/rest_tx.json, ws_account_tx.json, rest_transfer_history.json,
 rest_withdraw_history.json, rest_deposit_history.json, rest_positionFunding.json,
-rest_liquidations.json; lighter-sdk 1.1.8 models ``EnrichedTx``, ``TransferHistoryItem``,
-``WithdrawHistoryItem``, ``DepositHistoryItem``, ``PositionFunding``, ``Liquidation``): tx status 2 =
-executed; transfer types ``L2TransferInflow``/``L2TransferOutflow``/``L2SelfTransfer``, routes
-``perps``/``spot``; secure withdrawals end ``claimable``; ids are strings in the histories.
+rest_liquidations.json, ws_notification.json; lighter-sdk 1.1.8 models ``EnrichedTx``,
+``TransferHistoryItem``, ``WithdrawHistoryItem``, ``DepositHistoryItem``, ``PositionFunding``,
+``Liquidation``): tx status 2 = executed, 0 = failed (the sequencer refused it after intake);
+transfer types ``L2TransferInflow``/``L2TransferOutflow``/``L2SelfTransfer``, routes
+``perps``/``spot``; secure withdrawals end ``claimable``; ids are strings in the histories;
+notifications (liquidations) are kept per account, the newest 100.
 
 Invariant: entries are appended once, never edited, newest last; readers get them newest first.
 """
@@ -15,6 +18,7 @@ import json
 from typing import Dict, List, Optional
 
 ROUTES = ("perps", "spot")
+NOTIFICATION_LIMIT = 100  # per account; the venue's retention is not published
 
 
 class Ledger:
@@ -27,6 +31,7 @@ class Ledger:
         self.deposits: Dict[int, List[Dict]] = {}
         self.fundings: Dict[int, List[Dict]] = {}
         self.liquidations: Dict[int, List[Dict]] = {}
+        self.notifications: Dict[int, List[Dict]] = {}
         self.seq = 0
         self.next_id = 1
 
@@ -36,11 +41,11 @@ class Ledger:
 
     def record_tx(self, *, tx_hash: str, tx_type: int, info_text: str, event_info: Dict, account_index: int,
                   l1_address: str, nonce: int, expire_at: int, api_key_index: int, height: int,
-                  now_ms: int, now_us: int) -> Dict:
+                  now_ms: int, now_us: int, status: int = 2) -> Dict:
         self.seq += 1
         tx = {
             "hash": tx_hash, "type": tx_type, "info": info_text,
-            "event_info": json.dumps(event_info, separators=(",", ":")), "status": 2,
+            "event_info": json.dumps(event_info, separators=(",", ":")), "status": status,
             "transaction_index": self.seq, "l1_address": l1_address, "account_index": account_index,
             "nonce": nonce, "expire_at": expire_at, "block_height": height, "queued_at": now_ms,
             "executed_at": now_ms, "sequence_index": self.seq, "parent_hash": "",
@@ -91,6 +96,12 @@ class Ledger:
 
     def add_liquidation(self, account_index: int, entry: Dict) -> None:
         self.liquidations.setdefault(account_index, []).append(entry)
+
+    def add_notification(self, account_index: int, notif: Dict) -> None:
+        notifs = self.notifications.setdefault(account_index, [])
+        notifs.append(notif)
+        if len(notifs) > NOTIFICATION_LIMIT:
+            del notifs[: len(notifs) - NOTIFICATION_LIMIT]
 
     @staticmethod
     def newest_first(items: Optional[List[Dict]], limit: Optional[int] = None) -> List[Dict]:

@@ -3,9 +3,10 @@
 Venue facts (REFERENCE.md 3.2, 7.2, 7.3): a limit order rests until filled, canceled or expired
 (GTT); IOC/market orders never rest (market = IOC with a worst acceptable price); post-only orders
 that would take liquidity are canceled (``canceled-post-only``); reduce-only orders never increase a
-position (``canceled-reduce-only``); self-trades expire the maker by default
-(``canceled-self-trade``); market orders left unfilled end ``canceled-not-enough-liquidity`` or
-``canceled-too-much-slippage``.
+position (``canceled-reduce-only``); self-trades are resolved by the taker's self-trade settings
+(:mod:`.stp`; default: expire the maker, ``canceled-self-trade``); market orders (and TWAP slices,
+type 7) left unfilled end ``canceled-not-enough-liquidity`` or ``canceled-too-much-slippage``; an
+order naming an integrator pays its fee on every fill (:mod:`.integrator`).
 
 Invariants: a fill happens at the maker's price; makers are consumed best price first, FIFO within a
 level; every order that leaves the active set goes through :func:`finish` (so its OCO sibling /
@@ -16,6 +17,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from . import events as ev
+from . import integrator, stp
 from .model import Order
 from .orders_logic import on_finished, reducible
 from .settle import settle_perp, settle_spot
@@ -25,6 +27,8 @@ if TYPE_CHECKING:
     from .core import Core
 
 MARKET, IOC, POST_ONLY = 1, 0, 2
+TWAP_SUB = 7
+MARKET_LIKE = (MARKET, 2, 4, TWAP_SUB)  # never rest; unfilled rest ends with a liquidity status
 
 
 def order_changed(core: "Core", order: Order) -> None:
@@ -67,7 +71,7 @@ def execute(core: "Core", order: Order) -> None:
         return
     if order.remaining_base == 0:
         finish(core, order, "filled")
-    elif order.type == MARKET or order.time_in_force == IOC or order.type in (2, 4):
+    elif order.time_in_force == IOC or order.type in MARKET_LIKE:
         finish(core, order, unfilled_status(core, order))
     else:
         order.status = "open"
@@ -76,7 +80,7 @@ def execute(core: "Core", order: Order) -> None:
 
 
 def unfilled_status(core: "Core", order: Order) -> str:
-    if order.type not in (MARKET, 2, 4):
+    if order.type not in MARKET_LIKE:
         return "canceled"
     book = core.books[order.market_id]
     left = book.best_bid() if order.is_ask else book.best_ask()
@@ -99,8 +103,9 @@ def match(core: "Core", taker: Order) -> None:
     for maker in book.makers(taker.is_ask, taker.price):
         if taker.remaining_base == 0:
             break
-        if maker.account_index == taker.account_index:
-            finish(core, maker, "canceled-self-trade")
+        if stp.is_self_trade(core, taker, maker):
+            if not stp.resolve(core, taker, maker):
+                break
             continue
         qty = min(taker.remaining_base, maker.remaining_base)
         fill(core, taker, maker, qty)
@@ -123,11 +128,13 @@ def fill(core: "Core", taker: Order, maker: Order, qty: int) -> None:
     else:
         t_before, t_pnl, t_fee = settle_perp(t_acct, m, taker.is_ask, qty, price, t_acct.taker_fee_ppm)
         m_before, m_pnl, m_fee = settle_perp(m_acct, m, maker.is_ask, qty, price, m_acct.maker_fee_ppm)
+    notional = qty * price
+    integrators = (integrator.charge(core, taker, True, notional), integrator.charge(core, maker, False, notional))
     trade = trade_json(
         trade_id=core.new_trade_id(), tx_hash=core.tx_hash, m=m, size=qty, price=price, taker=taker,
         maker=maker, taker_fee=t_acct.taker_fee_ppm, maker_fee=m_acct.maker_fee_ppm,
         taker_before=t_before, maker_before=m_before, taker_pnl=t_pnl, maker_pnl=m_pnl,
-        block_height=core.height + 1, now_ms=core.now_ms(), now_us=core.now_us())
+        block_height=core.height + 1, now_ms=core.now_ms(), now_us=core.now_us(), integrators=integrators)
     record_trade(core, trade, price, qty)
     if maker.remaining_base == 0:
         maker.status = "filled"

@@ -56,6 +56,12 @@ class Order:
     order_version: int = 0
     follows_position: bool = False  # BaseAmount 0 children: size = parent's fill / position
     deadline: int = 0  # sim-clock ms at which the order expires (order_expiry shifted by the sim offset)
+    stp_behavior: int = 0  # L2TxAttributes 6: 0 expire maker, 1 expire taker, 2 expire both, 3 reduce
+    stp_equality: int = 0  # L2TxAttributes 7: 0 same account, 1 same master account
+    integrator_index: int = 0  # L2TxAttributes 1..3: fee collector and its fees (ppm of notional)
+    integrator_taker_fee: int = 0
+    integrator_maker_fee: int = 0
+    twap: Optional["TwapSchedule"] = None  # set on TWAP parents (type 6)
 
     @property
     def active(self) -> bool:
@@ -64,6 +70,19 @@ class Order:
     @property
     def resting(self) -> bool:
         return self.status == "open"
+
+
+@dataclass
+class TwapSchedule:
+    """Slice schedule of a TWAP parent: slice k runs at ``start + k * interval`` (sim-clock ms)."""
+
+    start: int
+    interval: int
+    slices: int
+    done: int = 0
+
+    def next_due(self) -> int:
+        return self.start + self.done * self.interval
 
 
 @dataclass

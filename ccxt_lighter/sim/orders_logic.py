@@ -112,8 +112,8 @@ def enforce_reduce_only(core: "Core", account_index: int, market_id: int) -> Non
 
     acct = core.accounts[account_index]
     for order in sorted(acct.orders.values(), key=lambda o: o.order_index):
-        if order.market_id != market_id or not order.reduce_only or order.status != "open":
-            continue
+        if order.market_id != market_id or not order.reduce_only or order.status != "open" or order.twap:
+            continue  # a reduce-only TWAP is not in the book: each slice is clipped when it runs
         room = reducible(core, order)
         if room <= 0:
             finish(core, order, "canceled-reduce-only")

@@ -6,6 +6,10 @@ a list of ints and ``tx_infos`` = JSON text of a list of tx_info *strings*. Repl
 ``RespSendTx {code, message, tx_hash, predicted_execution_time_ms, volume_quota_remaining}`` (batch:
 ``tx_hash`` is a list); rejections HTTP 400 ``{code, message}``.
 
+``price_protection=false`` switches the engine's accidental-price band (21733) off for that tx
+(:mod:`.limits`); sendTxBatch has no such field. With ``sequencer_rejections='async'`` a tx the
+sequencer refuses still gets 200 and its hash here (:mod:`.rejections`).
+
 Invariant: the form is parsed completely before the engine sees anything.
 """
 from __future__ import annotations
@@ -45,8 +49,8 @@ def routes(engine) -> list:
         q = await form(request)
         tx_type = q.int("tx_type", required=True)
         tx_info = q.str("tx_info", required=True)
-        q.bool("price_protection", True)
-        tx_hash = engine.submit_tx(tx_type, tx_info)
+        protection = q.bool("price_protection", True)
+        tx_hash = engine.submit_tx(tx_type, tx_info, price_protection=protection)
         return ok({"message": "", "tx_hash": tx_hash, "predicted_execution_time_ms": engine.now_ms(),
                    "volume_quota_remaining": VOLUME_QUOTA})
 

@@ -16,15 +16,16 @@ from . import admin, rest_private, rest_public, rest_tx
 from .httpkit import make_middleware
 
 
-def attach_stream(app: web.Application, engine, faults):
-    """Plug the WebSocket layer in when its module exists (it is built alongside the engine)."""
+def attach_stream(app: web.Application, engine, faults, **settings):
+    """Plug the WebSocket layer in when its module exists (it is built alongside the engine);
+    ``settings`` override its :class:`~ccxt_lighter.sim.stream.StreamSettings` fields."""
     try:
         stream = importlib.import_module("ccxt_lighter.sim.stream")
     except ModuleNotFoundError as err:
         if err.name != "ccxt_lighter.sim.stream":
             raise
         return None
-    return stream.attach(app, engine, faults)
+    return stream.attach(app, engine, faults, **settings)
 
 
 def create_app(sim) -> web.Application:
@@ -33,5 +34,8 @@ def create_app(sim) -> web.Application:
     app.add_routes(rest_private.routes(sim.engine))
     app.add_routes(rest_tx.routes(sim.engine))
     app.add_routes(admin.routes(sim))
-    sim.stream = attach_stream(app, sim.engine, sim.faults)
+    settings = {}
+    if getattr(sim, "ws_idle_timeout", None) is not None:
+        settings["idle_timeout"] = float(sim.ws_idle_timeout)
+    sim.stream = attach_stream(app, sim.engine, sim.faults, **settings)
     return app

@@ -15,21 +15,12 @@ Invariant: subscription bookkeeping, snapshots and the fan-out of engine events 
 event loop without awaiting in between, so a snapshot and the updates that follow it never miss or
 repeat an engine step.
 
-Engine API used (sim-engine helper's contract, ``engine.py``): ``add_listener``/``remove_listener``,
-``markets``, ``market``, ``book_levels``, ``recent_trades``, ``candles``, ``market_stats``,
-``height``, ``now_ms``, ``account_exists``, ``account_orders``/``positions``/``assets``/``stats``/
-``trades``/``txs``, ``check_auth``, ``submit_tx``, ``submit_batch``.
-WANTED FROM THE ENGINE (worked around here until it exists):
-* ``account_trades(account_index, market_id=None, limit)`` -- the market filter of the first
-  contract; ``account_market`` filters a wider window itself;
-* the book's last update time (µs) for a snapshot's ``last_updated_at`` -- taken from the last
-  BookChanged seen, else "now";
-* per-account funding payments (an event or ``account_fundings``) for ``account_all``'s
-  ``funding_histories`` -- sent as ``{}``;
-* liquidation notifications as engine state -- ``notification`` snapshots only hold the ones this
-  server saw (``Liquidation`` events since it started);
-* a ``Simulator(ws_idle_timeout=...)`` argument passed to :func:`attach` (``idle_timeout=``);
-  meanwhile tests set ``sim.stream.settings.idle_timeout``.
+Engine API used (contract in ``engine.py``): ``add_listener``/``remove_listener``, ``markets``,
+``market``, ``book_levels``, ``book_last_updated_at``, ``recent_trades``, ``candles``,
+``market_stats``, ``height``, ``now_ms``, ``account_exists``, ``account_orders``/``positions``/
+``assets``/``stats``/``trades`` (with ``market_id=``)/``txs``/``fundings``/``notifications``,
+``check_auth``, ``submit_tx``, ``submit_batch``. ``Simulator(ws_idle_timeout=...)`` reaches
+:func:`attach` as ``idle_timeout=``.
 """
 from __future__ import annotations
 

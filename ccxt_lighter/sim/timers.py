@@ -1,11 +1,14 @@
-"""Time-driven sequencer work: order expiry, scheduled cancel-all, hourly funding, liquidations.
+"""Time-driven sequencer work: TWAP slices, order expiry, scheduled cancel-all, hourly funding,
+liquidations.
 
 Venue facts (REFERENCE.md 3.2, 7.3, 8; examples/rest_fundings.json, rest_positionFunding.json):
 GTT orders end ``canceled-expired`` at their expiry; a scheduled cancel-all (dead man's switch)
 cancels every order of the account at its time; funding is settled every hour (history entries in
 seconds, ``rate`` in percent: value = mark * rate / 100 per unit); accounts below maintenance
 margin are liquidated (their orders end ``canceled-liquidation``, positions close at the mark price
-against the insurance fund, trades of type ``liquidation``).
+against the insurance fund, trades of type ``liquidation``) and get a ``liquidation`` notification
+(examples/ws_notification.json: ``id`` ``liq:<market>:<trade id>``, ``kind``, ``content`` with
+market_index, size, usdc_amount, price, timestamp), kept by the engine for the notification channel.
 
 Funding model (documented simplification): hourly rate = clamp((mark - index) / index, +-0.05 %)
 + 0.00125 % interest; longs pay shorts when it is positive. Payments are exact integer micro-USDC
@@ -15,6 +18,7 @@ Invariant: timers only act on deadlines <= the sim clock, each deadline at most 
 """
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
 from . import events as ev
@@ -24,6 +28,7 @@ from .model import Account, Order
 from .orders_logic import expire_orders
 from .risk import account_risk, isolated_requirements, upnl
 from .settle import settle_perp
+from .twap import run_due as run_twaps
 from .tx_orders import cancel_all_now
 from .wire_orders import LIQUIDATION_TYPE, trade_json
 
@@ -54,6 +59,7 @@ def rate_percent(rate_e8: int) -> str:
 
 def run_timers(core: "Core") -> None:
     now = core.now_ms()
+    run_twaps(core, now)  # before expiries: a TWAP's last slice is due before its expiry
     expire_orders(core, now)
     for acct in list(core.accounts.values()):
         if acct.cancel_all_deadline and acct.cancel_all_deadline <= now:
@@ -87,10 +93,12 @@ def apply_funding(core: "Core", at_ms: int) -> None:
             else:
                 acct.collateral -= pay
             pos.funding_paid += pay
-            core.ledger.add_funding(acct.index, {
+            payment = {
                 "timestamp": at_ms // 1000, "market_id": mid, "funding_id": at_ms // HOUR_MS,
                 "change": usdc(-pay), "discount": "0.000000", "rate": rate_percent(rate),
-                "position_size": m.size_str(abs(pos.size)), "position_side": "long" if pos.size > 0 else "short"})
+                "position_size": m.size_str(abs(pos.size)), "position_side": "long" if pos.size > 0 else "short"}
+            core.ledger.add_funding(acct.index, payment)
+            core.emit(ev.FundingPaid(acct.index, mid, dict(payment)))
             core.touch(acct.index, mid)
         core.emit(ev.FundingApplied(mid, rate_percent(rate), at_ms))
         core.touch_market(mid)
@@ -141,10 +149,22 @@ def liquidate(core: "Core", acct: Account, mid: int) -> None:
     record_trade(core, trade, mark, qty, liquidation=True)
     entry = liquidation_entry(core, acct, mid, trade, risk_before, now_ms)
     core.ledger.add_liquidation(acct.index, entry)
-    core.emit(ev.Liquidation(acct.index, mid, trade))
+    notif = liquidation_notif(acct.index, mid, trade, now_ms)
+    core.ledger.add_notification(acct.index, notif)
+    core.emit(ev.Liquidation(acct.index, mid, trade, dict(notif)))
     core.touch(acct.index, mid)
     core.touch(fund.index, mid)
     core.bump_height()
+
+
+def liquidation_notif(account_index: int, mid: int, trade: dict, now_ms: int) -> dict:
+    stamp = datetime.fromtimestamp(now_ms / 1000, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    notif_id = f"liq:{mid}:{trade['trade_id']}"
+    content = {"id": notif_id, "is_ask": trade["ask_account_id"] == account_index, "usdc_amount": trade["usd_amount"],
+               "size": trade["size"], "market_index": mid, "price": trade["price"], "timestamp": now_ms,
+               "avg_price": trade["price"]}
+    return {"id": notif_id, "created_at": stamp, "updated_at": stamp, "kind": "liquidation",
+            "account_index": account_index, "content": content, "ack": False, "acked_at": None}
 
 
 def _risk_params(core: "Core", acct: Account, risk) -> dict:

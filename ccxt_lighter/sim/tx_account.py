@@ -1,5 +1,6 @@
 """Sequencer handlers of the account transactions: leverage (20), isolated margin (29), transfer
-(12), withdraw (13), sub-account (9), API key registration (8) and integrator approval (45).
+(12), withdraw (13), sub-account (9) and API key registration (8); integrator approval (45) lives in
+:mod:`.integrator`.
 
 Venue facts (REFERENCE.md 2.2, 5, 7.3, 7.4, 8): IMF is 1/10000 and may not go below the market's
 minimum (21113); changing margin mode with a position or open order on the market is 21132; isolated
@@ -177,11 +178,3 @@ def change_pub_key(eng: "Core", acct: Account, tx: Tx) -> Dict:
         check_l1_signature(message, tx.info.get("L1Sig") or "", acct.l1_address)
     acct.api_keys[tx.api_key_index] = ApiKey(public_key, nonce, eng.now_us())
     return {"api_key_index": tx.api_key_index, "public_key": public_key}
-
-
-def approve_integrator(eng: "Core", acct: Account, tx: Tx) -> Dict:
-    integrator = tx.info["IntegratorAccountIndex"]
-    if integrator not in eng.accounts:
-        raise LighterError(21100)
-    acct.integrators[integrator] = dict(tx.info)
-    return {"integrator_account_index": integrator}

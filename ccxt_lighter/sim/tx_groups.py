@@ -7,7 +7,9 @@ type and one take-profit type]; OTOCO = [parent, SL child, TP child], children B
 side, same expiry. Children take the size the parent filled. Invalid grouping type 21741, wrong
 group size 21742, orders that break the shape 21743.
 
-Invariant: the whole group is validated before any of its orders is registered.
+Invariant: the whole group is validated before any of its orders is registered: first every order's
+own fields (:func:`.tx_orders.check_spec`), then what depends on state (attributes, price bands,
+order counts, margin), so a state failure never leaves an order of the group unchecked.
 """
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ from typing import TYPE_CHECKING, Dict, List
 from .errors import LighterError
 from .matching import order_changed
 from .orders_logic import STOP_TYPES, TP_TYPES, TRIGGER_TYPES, check_triggers
-from .tx_orders import build_order, check_funds, check_spec, register, start
+from .tx_orders import build_order, check_funds, check_spec, check_state, order_settings, register, start
 from .txintake import Tx
 
 if TYPE_CHECKING:
@@ -59,11 +61,14 @@ def create_grouped(core: "Core", acct, tx: Tx) -> Dict:
     coi = [o["ClientOrderIndex"] for o in specs if o["ClientOrderIndex"]]
     if len(coi) != len(set(coi)):
         raise LighterError(21728)
-    for i, spec in enumerate(specs):
-        check_spec(core, acct, spec, child=(grouping != OCO and i > 0) or grouping == OCO)
+    children = [grouping == OCO or i > 0 for i in range(len(specs))]
+    for spec, child in zip(specs, children):
+        check_spec(core, acct, spec, child=child)
+    settings = order_settings(core, acct, tx, specs[0]["MarketIndex"])
+    check_state(core, acct, specs, children)
     if grouping != OCO:
         check_funds(core, acct, specs[0])
-    orders = [build_order(core, acct, spec, tx) for spec in specs]
+    orders = [build_order(core, acct, spec, tx, settings) for spec in specs]
     for order in orders:
         register(core, acct, order)
     if grouping == OCO:

@@ -8,14 +8,21 @@ modify take a client index (< 2**48) or an exchange index (>= 2**48); cancel-all
 (Time 0, optionally one market via attribute "5"), scheduled (Time = absolute ms within 5 min..15
 days) or an abort of the schedule.
 
-Simulator choice (documented): rejections the real sequencer reports after ``sendTx`` returned 200
-(margin, reduce-only, unknown order) are raised at intake here, so the client gets the code in the
-HTTP 400 body and no nonce is consumed. Every check runs before the first mutation.
+TWAP (type 6: GTT, trigger 0, an expiry) runs as in :mod:`.twap`; self-trade attributes 6/7 as in
+:mod:`.stp`; integrator attributes 1..3 as in :mod:`.integrator`; order counts and price bands as in
+:mod:`.limits` (the accidental-price band follows sendTx's ``price_protection``).
+
+Simulator choice (documented): by default (``sequencer_rejections='sync'``) rejections the real
+sequencer reports after ``sendTx`` returned 200 (margin, reduce-only, unknown order, price bands,
+order limits) are raised at intake here, so the client gets the code in the HTTP 400 body and no
+nonce is consumed; with ``'async'`` they become failed txs (:mod:`.rejections`). Every check runs
+before the first mutation.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Dict, List, Optional
+from typing import TYPE_CHECKING, Dict, List, Optional, Sequence
 
+from . import integrator, limits, stp, twap
 from .errors import LighterError
 from .matching import execute, finish, order_changed
 from .model import Order
@@ -53,14 +60,12 @@ def check_spec(core: "Core", acct, o: Dict, *, child: bool = False) -> None:
         raise LighterError(21703)
     if o["ReduceOnly"] not in (0, 1):
         raise LighterError(21740)
-    if otype == 6:
-        raise LighterError(21710)
-    if not 0 <= otype <= 5:
+    if not 0 <= otype <= 6:
         raise LighterError(21704)
     if not 0 <= tif <= 2:
         raise LighterError(21705)
-    if not 0 <= base < 2**48 or (base == 0 and not (o["ReduceOnly"] or child)):
-        raise LighterError(21701)
+    if not 0 <= base < 2**48 or (base == 0 and (otype == twap.TWAP or not (o["ReduceOnly"] or child))):
+        raise LighterError(21701)  # only reduce-only orders and group children may follow the position
     if base and not o["ReduceOnly"] and (base < m.min_base_amount or base * price < m.min_quote_amount):
         raise LighterError(21706)
     _check_type_rules(core, m, o)
@@ -79,6 +84,8 @@ def _check_type_rules(core: "Core", m, o: Dict) -> None:
             raise LighterError(21729)
     if otype in (2, 4) and tif != 0:
         raise LighterError(21705)
+    if otype == twap.TWAP and (tif != 1 or trigger != 0):
+        raise LighterError(21705 if tif != 1 else 21729)
     needs_expiry = otype in TRIGGER_TYPES or tif in (1, 2)
     if not needs_expiry:
         if expiry != 0:
@@ -89,7 +96,22 @@ def _check_type_rules(core: "Core", m, o: Dict) -> None:
         raise LighterError(21711)
 
 
-def build_order(core: "Core", acct, o: Dict, tx: Tx) -> Order:
+def order_settings(core: "Core", acct, tx: Tx, market_id: int) -> Dict[str, int]:
+    """Self-trade and integrator settings an order takes from its tx's attributes (raises if refused)."""
+    behaviour, equality = stp.parse(tx.attributes)
+    index, taker, maker = integrator.order_fees(core, acct, tx.attributes, market_id)
+    return {"stp_behavior": behaviour, "stp_equality": equality, "integrator_index": index,
+            "integrator_taker_fee": taker, "integrator_maker_fee": maker}
+
+
+def check_state(core: "Core", acct, specs: List[Dict], children: Sequence[bool] = ()) -> None:
+    """Price bands of every order, then the account's order counts (21733..21735, 21717..21721)."""
+    for o in specs:
+        limits.check_price_bands(core, o, price_protection=core.tx_price_protection)
+    limits.check_counts(core, acct, specs, children)
+
+
+def build_order(core: "Core", acct, o: Dict, tx: Tx, settings: Optional[Dict[str, int]] = None) -> Order:
     now = core.now_ms()
     order = Order(
         order_index=core.new_order_index(), client_order_index=o["ClientOrderIndex"],
@@ -101,6 +123,8 @@ def build_order(core: "Core", acct, o: Dict, tx: Tx) -> Order:
         follows_position=o["BaseAmount"] == 0)
     if order.order_expiry:
         order.deadline = order.order_expiry + core.offset_ms
+    for name, value in (settings or order_settings(core, acct, tx, order.market_id)).items():
+        setattr(order, name, value)
     return order
 
 
@@ -158,15 +182,19 @@ def _check_spot_balance(core: "Core", acct, order: Order) -> None:
 
 def create_order(core: "Core", acct, tx: Tx) -> Dict:
     check_spec(core, acct, tx.info)
+    settings = order_settings(core, acct, tx, tx.info["MarketIndex"])
+    check_state(core, acct, [tx.info])
     check_funds(core, acct, tx.info)
-    order = build_order(core, acct, tx.info, tx)
+    order = build_order(core, acct, tx.info, tx, settings)
     register(core, acct, order)
     start(core, order)
     return {"order_index": order.order_index}
 
 
 def start(core: "Core", order: Order) -> None:
-    if order.type in TRIGGER_TYPES:
+    if order.type == twap.TWAP:
+        twap.start(core, order)
+    elif order.type in TRIGGER_TYPES:
         order.status, order.trigger_status = "pending", "mark-price"
         order_changed(core, order)
         check_triggers(core, order.market_id)
@@ -231,6 +259,8 @@ def modify_order(core: "Core", acct, tx: Tx) -> Dict:
     info = tx.info
     _market(core, info["MarketIndex"])
     order = find_order(core, acct, info["MarketIndex"], info["Index"])
+    if order.type == twap.TWAP:
+        raise LighterError(21600, detail="a TWAP order cannot be modified")
     base, price, trigger = info["BaseAmount"], info["Price"], info["TriggerPrice"]
     if not 1 <= price < 2**32:
         raise LighterError(21702)
@@ -240,6 +270,8 @@ def modify_order(core: "Core", acct, tx: Tx) -> Dict:
         raise LighterError(21729)
     if order.type not in TRIGGER_TYPES and trigger:
         raise LighterError(21729)
+    limits.check_band(core, order.market_id, order.type, order.is_ask, price, trigger,
+                      price_protection=core.tx_price_protection)
     if order.status == "open" and not order.reduce_only:
         spec = {"MarketIndex": order.market_id, "IsAsk": int(order.is_ask), "Type": order.type,
                 "TimeInForce": order.time_in_force, "Price": price, "BaseAmount": base, "ReduceOnly": 0}

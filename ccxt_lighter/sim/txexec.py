@@ -8,7 +8,9 @@ most 8 h ahead; batches are checked as a whole before any tx runs.
 Invariants: a tx is judged by the *wall* clock for ExpiredAt (the client's signer set it from its
 wall clock; advancing the sim clock must not expire new txs); a rejected tx consumes no nonce; in a
 batch, txs execute in order and an execution failure stops the batch after the txs already done
-(their nonces are consumed, as the venue's sequencer does).
+(their nonces are consumed, as the venue's sequencer does). With ``sequencer_rejections='async'``
+the state-dependent failures of :mod:`.rejections` do not raise: the tx is recorded as failed
+(status 0, nonce consumed) and a batch goes on with its next tx.
 """
 from __future__ import annotations
 
@@ -17,9 +19,11 @@ from typing import Dict, List, Optional, Sequence
 from ..signer.pure.txhash import TxHashError, tx_hash_from_info
 from . import events as ev
 from .errors import INVALID_AUTH, LighterError
+from .integrator import approve_integrator
+from .rejections import check_mode, fail_tx, is_async
 from .timers import run_timers
-from .tx_account import (approve_integrator, change_pub_key, create_sub_account, decode_pubkey, transfer,
-                         update_leverage, update_margin, withdraw)
+from .tx_account import (change_pub_key, create_sub_account, decode_pubkey, transfer, update_leverage,
+                         update_margin, withdraw)
 from .tx_groups import create_grouped
 from .tx_orders import cancel_all, cancel_order, create_order, modify_order
 from .txintake import (Tx, check_batch_chain, check_batch_shape, check_expiry, check_nonce, decode, lookup_key,
@@ -44,9 +48,10 @@ def compute_hash(tx_type: int, info: dict, chain_id: int) -> str:
 class Executor:
     """Mixed into :class:`.engine.Engine` (``self`` is also a :class:`.core.Core`)."""
 
-    def __init__(self, *, verify_signatures: Optional[bool], faults) -> None:
+    def __init__(self, *, verify_signatures: Optional[bool], faults, sequencer_rejections: str = "sync") -> None:
         self.verify_signatures = verify_signatures
         self.faults = faults
+        self.sequencer_rejections = check_mode(sequencer_rejections)
         self._valid_tx_count = 0
 
     @property
@@ -56,8 +61,9 @@ class Executor:
         return verifier() is not None
 
     # -- public writes ------------------------------------------------------------------------
-    def submit_tx(self, tx_type, tx_info) -> str:
-        return self._run([decode(tx_type, tx_info)])[0]
+    def submit_tx(self, tx_type, tx_info, *, price_protection: bool = True) -> str:
+        """``price_protection`` = sendTx's flag: False switches the accidental-price band off."""
+        return self._run([decode(tx_type, tx_info)], price_protection)[0]
 
     def submit_batch(self, tx_types: Sequence, tx_infos: Sequence) -> List[str]:
         check_batch_shape(tx_types, tx_infos)
@@ -94,24 +100,35 @@ class Executor:
         if every and any((start + i + 1) % every == 0 for i in range(count)):
             raise LighterError(21104)
 
-    def _run(self, txs: List[Tx]) -> List[str]:
+    def _run(self, txs: List[Tx], price_protection: bool = True) -> List[str]:
         self._admit(txs)
         hashes = [compute_hash(tx.tx_type, tx.info, self.chain_id) for tx in txs]
-        for tx, tx_hash in zip(txs, hashes):
-            self._execute(tx, tx_hash)
+        self.tx_price_protection = bool(price_protection)
+        try:
+            for tx, tx_hash in zip(txs, hashes):
+                self._execute(tx, tx_hash)
+        finally:
+            self.tx_price_protection = True
         return hashes
 
     def _execute(self, tx: Tx, tx_hash: str) -> None:
         acct = self.accounts[tx.account_index]
         with self.step():
             self.tx_hash, self.tx_nonce = tx_hash, tx.nonce
-            event_info = HANDLERS[tx.tx_type](self, acct, tx)
+            status = 2
+            try:
+                event_info = HANDLERS[tx.tx_type](self, acct, tx)
+            except LighterError as err:
+                if not is_async(self.sequencer_rejections, err):
+                    raise
+                event_info, status = fail_tx(self, acct, tx, err), 0
             acct.api_keys[tx.api_key_index].next_nonce = tx.nonce + 1
             self.bump_height()
             record = self.ledger.record_tx(
                 tx_hash=tx_hash, tx_type=tx.tx_type, info_text=tx.text, event_info=event_info,
                 account_index=acct.index, l1_address=acct.l1_address, nonce=tx.nonce, expire_at=tx.expired_at,
-                api_key_index=tx.api_key_index, height=self.height + 1, now_ms=self.now_ms(), now_us=self.now_us())
+                api_key_index=tx.api_key_index, height=self.height + 1, now_ms=self.now_ms(), now_us=self.now_us(),
+                status=status)
             self.emit(ev.TxProcessed(acct.index, dict(record)))
             self.run_timers()
 

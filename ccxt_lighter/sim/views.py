@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Dict, List, Optional, Tuple
 
+from .integrator import approvals_json
 from .markets import USDC
 from .model import Account
 from .risk import account_risk
@@ -55,8 +56,10 @@ def assets(core: "Core", acct: Account) -> Dict[int, Dict]:
 def detailed(core: "Core", acct: Account) -> Dict:
     risk = account_risk(acct, core.markets, core.marks)
     pos = list(positions(core, acct).values())
-    return detailed_account_json(acct, risk, order_counts(acct), core.now_us(), pos,
-                                 usdc_asset_first(assets(core, acct)))
+    out = detailed_account_json(acct, risk, order_counts(acct), core.now_us(), pos,
+                                usdc_asset_first(assets(core, acct)))
+    out["approved_integrators"] = approvals_json(acct)
+    return out
 
 
 def summary(core: "Core", acct: Account) -> Dict:

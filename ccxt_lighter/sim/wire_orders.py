@@ -54,9 +54,9 @@ def order_json(o: Order, m: MarketSpec) -> Dict:
         "to_trigger_order_id_0": str(children[0]),
         "to_trigger_order_id_1": str(children[1]),
         "to_cancel_order_id_0": str(o.to_cancel),
-        "integrator_fee_collector_index": "0",
-        "integrator_taker_fee": "0",
-        "integrator_maker_fee": "0",
+        "integrator_fee_collector_index": str(o.integrator_index),
+        "integrator_taker_fee": str(o.integrator_taker_fee),
+        "integrator_maker_fee": str(o.integrator_maker_fee),
         "block_height": o.block_height,
         "timestamp": o.created_at,
         "created_at": o.created_at,
@@ -86,9 +86,11 @@ def simple_order_json(o: Order, m: MarketSpec) -> Dict:
 def trade_json(*, trade_id: int, tx_hash: str, m: MarketSpec, size: int, price: int, taker: Order,
                maker: Order, taker_fee: int, maker_fee: int, taker_before: Dict, maker_before: Dict,
                taker_pnl: int, maker_pnl: int, block_height: int, now_ms: int, now_us: int,
-               kind: str = "trade") -> Dict:
+               kind: str = "trade", integrators=((0, 0), (0, 0))) -> Dict:
     """One fill. ``*_before`` = {"size", "entry_quote", "imf", "sign_changed", "allocated_before",
-    "allocated_after"} of each side's position before the fill (ints)."""
+    "allocated_after"} of each side's position before the fill (ints); ``integrators`` =
+    ((taker ppm, taker collector), (maker ppm, maker collector))."""
+    (t_int_fee, t_int_acct), (m_int_fee, m_int_acct) = integrators
     ask, bid = (taker, maker) if taker.is_ask else (maker, taker)
     ask_pnl, bid_pnl = (taker_pnl, maker_pnl) if taker.is_ask else (maker_pnl, taker_pnl)
     out = {
@@ -118,10 +120,10 @@ def trade_json(*, trade_id: int, tx_hash: str, m: MarketSpec, size: int, price: 
         "transaction_time": now_us,
         "bid_account_pnl": usdc(bid_pnl),
         "ask_account_pnl": usdc(ask_pnl),
-        "integrator_maker_fee": 0,
-        "integrator_maker_fee_collector_index": 0,
-        "integrator_taker_fee": 0,
-        "integrator_taker_fee_collector_index": 0,
+        "integrator_maker_fee": m_int_fee,
+        "integrator_maker_fee_collector_index": m_int_acct,
+        "integrator_taker_fee": t_int_fee,
+        "integrator_taker_fee_collector_index": t_int_acct,
         "bid_order_version": bid.order_version,
         "ask_order_version": ask.order_version,
         "market_symbol": m.symbol,

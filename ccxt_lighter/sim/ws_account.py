@@ -4,19 +4,20 @@ Venue facts (REFERENCE.md 6.4, examples/ws_account_*.json, ws_user_stats.json): 
 keyed by the market id as a string (``orders: {"0": [Order]}``, ``positions: {"0": Position}``,
 ``trades: {"0": [Trade]}``); ``account_all_assets`` keys assets by asset id; ``user_stats`` carries
 one ``stats`` object; ``account_tx`` lists EnrichedTx objects; ``notification`` lists ``notifs``.
-The ``account_all_trades`` snapshot adds daily/weekly/monthly/total volumes. Order / Trade /
-Position / Asset objects are exactly the engine's REST renderings.
+The ``account_all_trades`` snapshot adds daily/weekly/monthly/total volumes; ``account_all``'s
+``funding_histories`` keys funding payments (PositionFunding objects) by market (examples/
+ws_account_all.json), an update carrying the round's new payment. Order / Trade / Position / Asset
+objects are exactly the engine's REST renderings.
 
 Invariant: updates of an account channel are derived only from events of that account (or, for
 ``user_stats``, from a mark-price move, sent only when the stats actually changed), and only for
-topics somebody is subscribed to.
+topics somebody is subscribed to. Notifications and funding payments are engine state (the engine
+keeps them), so a snapshot shows them whether or not this server saw them happen.
 """
 from __future__ import annotations
 
-from collections import defaultdict, deque
-from datetime import datetime, timezone
 from decimal import Decimal
-from typing import Callable, Deque, Dict, Iterator, List, Tuple
+from typing import Callable, Dict, Iterator, List, Tuple
 
 from ..orders import MIN_SPOT_MARKET_INDEX
 from . import events as ev
@@ -31,10 +32,11 @@ def by_market(items: Dict[int, object]) -> Dict[str, object]:
     return {str(mid): value for mid, value in sorted(items.items())}
 
 
-def group_trades(trades: List[dict]) -> Dict[str, List[dict]]:
+def group_by_market(rows: List[dict]) -> Dict[str, List[dict]]:
+    """Trades or funding payments keyed by their ``market_id`` as a string (order kept)."""
     out: Dict[str, List[dict]] = {}
-    for trade in trades:
-        out.setdefault(str(trade["market_id"]), []).append(trade)
+    for row in rows:
+        out.setdefault(str(row["market_id"]), []).append(row)
     return out
 
 
@@ -58,7 +60,6 @@ class AccountFeeds:
         self.wanted = wanted
         self.watched = watched  # does any connection subscribe to a channel of this account?
         self.settings = settings
-        self._notifs: Dict[int, Deque[dict]] = defaultdict(lambda: deque(maxlen=100))
         self._stats_sent: Dict[int, dict] = {}
 
     def _frame(self, kind: str, ch: Channel, body: dict) -> dict:
@@ -82,7 +83,7 @@ class AccountFeeds:
         trades = self.engine.account_trades(a, limit=self.settings.trade_snapshot_limit)
         counters = volume_counters(trades, self.engine.now_ms())
         volumes = {k: v for k, v in counters.items() if k.endswith("_volume")}
-        return dict(volumes, trades=group_trades(trades))
+        return dict(volumes, trades=group_by_market(trades))
 
     def _body_account_all_positions(self, a: int, m=None) -> dict:
         return {"positions": by_market(self.engine.account_positions(a)), "shares": [],
@@ -98,22 +99,21 @@ class AccountFeeds:
         return {"txs": self.engine.account_txs(a, limit=self.settings.trade_snapshot_limit)}
 
     def _body_notification(self, a: int, m=None) -> dict:
-        return {"notifs": list(self._notifs[a])}
+        return {"notifs": list(reversed(self.engine.account_notifications(a)))}  # oldest first
 
     def _body_account_all(self, a: int, m=None) -> dict:
         trades = self.engine.account_trades(a, limit=self.settings.trade_snapshot_limit)
+        fundings = self.engine.account_fundings(a, limit=self.settings.trade_snapshot_limit)
         body = {"account": a, "assets": by_market(self.engine.account_assets(a)),
-                "funding_histories": {}, "orders": by_market(self.engine.account_orders(a)),
+                "funding_histories": group_by_market(fundings), "orders": by_market(self.engine.account_orders(a)),
                 "positions": by_market(self.engine.account_positions(a)), "shares": [],
-                "trades": group_trades(trades)}
+                "trades": group_by_market(trades)}
         body.update(volume_counters(trades, self.engine.now_ms()))
         return body
 
     def _body_account_market(self, a: int, m: int) -> dict:
         spot = m >= MIN_SPOT_MARKET_INDEX
-        # account_trades has no market filter: take a wider window, keep this market's trades.
-        trades = [t for t in self.engine.account_trades(a, limit=10 * self.settings.trade_snapshot_limit)
-                  if t.get("market_id") == m][:self.settings.trade_snapshot_limit]
+        trades = self.engine.account_trades(a, limit=self.settings.trade_snapshot_limit, market_id=m)
         # The venue sends assets only for spot markets and funding history only for perps.
         return {"account": a, "assets": by_market(self.engine.account_assets(a)) if spot else None,
                 "funding_history": None, "orders": self.engine.account_orders(a, m).get(m, []),
@@ -178,9 +178,15 @@ class AccountFeeds:
         yield from self._emit("account_tx", (e.account_index,), lambda: {"txs": [e.tx]})
 
     def _on_liquidation(self, e: ev.Liquidation) -> Iterator[Update]:
-        notif = self._liquidation_notif(e)
-        self._notifs[e.account_index].append(notif)  # kept for later snapshots too
+        notif = e.notification  # the engine keeps it too (later snapshots)
         yield from self._emit("notification", (e.account_index,), lambda: {"notifs": [notif]})
+
+    def _on_funding(self, e: ev.FundingPaid) -> Iterator[Update]:
+        a, m = e.account_index, e.market_id
+        if not self.watched(a):
+            return
+        yield from self._emit("account_all", (a,), lambda: {"account": a,
+                                                            "funding_histories": {str(m): [e.payment]}})
 
     def _on_market_stats(self, e: ev.MarketStatsChanged) -> Iterator[Update]:
         # A mark move changes unrealized PnL, hence portfolio value: refresh subscribed stats.
@@ -197,18 +203,6 @@ class AccountFeeds:
             self._stats_sent[a] = stats
             yield from self._emit("user_stats", (a,), lambda: {"stats": stats})
 
-    def _liquidation_notif(self, e: ev.Liquidation) -> dict:
-        now = self.engine.now_ms()
-        stamp = datetime.fromtimestamp(now / 1000, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-        t = e.trade or {}
-        notif_id = f"liq:{e.market_id}:{t.get('trade_id', now)}"
-        content = {"id": notif_id, "is_ask": t.get("ask_account_id") == e.account_index,
-                   "usdc_amount": t.get("usd_amount", "0"), "size": t.get("size", "0"),
-                   "market_index": e.market_id, "price": t.get("price", "0"), "timestamp": now,
-                   "avg_price": t.get("price", "0")}
-        return {"id": notif_id, "created_at": stamp, "updated_at": stamp, "kind": "liquidation",
-                "account_index": e.account_index, "content": content, "ack": False, "acked_at": None}
-
     def _book_nonce(self, m: int) -> int:
         return self.engine.book_levels(m, depth=0)[2]
 
@@ -220,5 +214,6 @@ _HANDLERS = {
     ev.AssetsChanged: AccountFeeds._on_assets,
     ev.TxProcessed: AccountFeeds._on_tx,
     ev.Liquidation: AccountFeeds._on_liquidation,
+    ev.FundingPaid: AccountFeeds._on_funding,
     ev.MarketStatsChanged: AccountFeeds._on_market_stats,
 }

@@ -29,7 +29,6 @@ class PublicFeeds:
         self.engine = engine
         self.wanted = wanted
         self.settings = settings
-        self._book_updated_at: Dict[int, int] = {}
         self._bbo: Dict[int, tuple] = {}
 
     # -- snapshots ------------------------------------------------------------------------------
@@ -84,7 +83,6 @@ class PublicFeeds:
 
     def _on_book(self, e: ev.BookChanged) -> Iterator[Update]:
         m = e.market_id
-        self._book_updated_at[m] = e.last_updated_at
         ts = self.engine.now_ms()
         if self.wanted(f"order_book:{m}"):
             ch = Channel("order_book", market=m)
@@ -133,7 +131,8 @@ class PublicFeeds:
         return {m: self.engine.market_stats(m) for m in ids}
 
     def _updated_at(self, market_id: int) -> int:
-        return self._book_updated_at.get(market_id) or self.engine.now_ms() * 1000
+        """µs of the book change the snapshot's nonce belongs to (the engine records it)."""
+        return self.engine.book_last_updated_at(market_id)
 
     def _nonce(self, market_id: int) -> int:
         """The trade frame's ``nonce``: the market's book nonce (after the step being reported)."""
