@@ -13,10 +13,8 @@ __all__ = ["lighter", "__version__", "install"]
 
 def __getattr__(name):
     if name == "lighter":
-        try:
-            from .pro import lighter as cls
-        except ImportError:  # pro.py not present yet
-            from .exchange import lighter as cls
+        from .pro import lighter as cls  # the REST class plus ccxt.pro WebSockets
+
         return cls
     raise AttributeError(name)
 

@@ -293,7 +293,9 @@ FEATURES = {
             "leverage": False,
             "marketBuyByCost": False,
             "marketBuyRequiresPrice": False,
-            "selfTradePrevention": True,  # params selfTradePrevention / selfTradeEquality (attributes 6/7)
+            # params selfTradePrevention (+ Lighter's 'reduce') / selfTradeEquality -> attributes 6/7;
+            # self-trades are always prevented, so there is no 'NONE'
+            "selfTradePrevention": {"EXPIRE_MAKER": True, "EXPIRE_TAKER": True, "EXPIRE_BOTH": True, "NONE": False},
             "iceberg": False,
         },
         "createOrders": {"max": 50},  # sendTxBatch: at most 50 transactions (21514)
