@@ -1,6 +1,5 @@
 """Shared pytest set-up. Fixtures live in per-layer plugin modules so each layer owns its own."""
 import os
-import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SHARED = os.environ.get("LIGHTER_SHARED_DIR", os.path.join(os.path.dirname(ROOT), "shared"))

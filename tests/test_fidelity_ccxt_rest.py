@@ -8,23 +8,15 @@ call must succeed and agree with ``GET /sim/state``.
 from __future__ import annotations
 
 import asyncio
-import os
 from decimal import Decimal
 
 import aiohttp
 import pytest
 
-FALLBACK_LIB = "/tmp/lsdk/x/lighter/signers/lighter-signer-linux-amd64.so"
-
-
 @pytest.fixture
-def ccxt_signer_lib(request) -> str:
-    try:
-        return request.getfixturevalue("signer_lib_path")
-    except Exception as exc:  # the native-signer fixture cannot provide a library on this machine
-        if os.path.isfile(FALLBACK_LIB):
-            return FALLBACK_LIB
-        pytest.skip(f"no official signer library: {exc}")
+def ccxt_signer_lib(signer_lib_path) -> str:
+    """ccxt's in-tree class signs with the same official library our set-up installs."""
+    return str(signer_lib_path)
 
 
 @pytest.fixture

@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 import os
 
-import pytest
-
 from tests.conftest import EXAMPLES
 from tests.test_sim_ws import connect, order  # noqa: F401  (fixture + helper reuse)
 
