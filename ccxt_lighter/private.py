@@ -33,7 +33,7 @@ from . import orders as o
 from .auth import DEFAULT_LIFETIME, AuthTokenCache
 from .keys import l1_sign, with_l1_sig
 from .nonce import NonceManager, NoncePool
-from .order_builder import PROCESS_IDS
+from .order_fields import PROCESS_IDS
 from .spec import API
 
 BATCH_LIMIT = 50  # sendTxBatch maximum (error 21514)
@@ -378,29 +378,22 @@ class TxMixin:
         value = params.pop("accountIndex", params.pop("account_index", None))
         return (state.account_index if value is None else int(value)), params
 
-    def _integrator_attributes(self) -> o.TxAttributes:
-        """The integrator (builder) fee attribute, only when the user configured all three values."""
-        index = self.options.get("integratorAccountIndex")
-        taker, maker = self.options.get("integratorTakerFee"), self.options.get("integratorMakerFee")
-        if index in (None, "", 0):
-            return o.TxAttributes()
-        if taker is None or maker is None:
-            raise BadRequest(f"{self.id} integratorAccountIndex needs integratorTakerFee and integratorMakerFee (ppm)")
-        return o.TxAttributes(int(index), int(taker), int(maker))
-
 
 from .private_account import AccountMixin  # noqa: E402  (the mixins use TxMixin's helpers)
+from .private_confirm import ConfirmMixin  # noqa: E402
 from .private_funds import FundsMixin  # noqa: E402
+from .private_integrator import IntegratorMixin  # noqa: E402
 from .private_trading import TradingMixin  # noqa: E402
 
 
-class PrivateMixin(TradingMixin, AccountMixin, FundsMixin, TxMixin):
+class PrivateMixin(TradingMixin, AccountMixin, FundsMixin, IntegratorMixin, ConfirmMixin, TxMixin):
     """Every private REST method of the lighter class: writes (signed transactions) and reads.
 
     Credentials (the Lighter way): ``privateKey`` = the API key's private key (40 bytes hex),
     ``options['apiKeyIndex']`` its slot, ``options['accountIndex']`` (or ``walletAddress``, resolved
     through accountsByL1Address to the master account). A 32-byte Ethereum key (in ``privateKey`` or
-    ``options['ethPrivateKey']``) is recognised by its length and used only for ChangePubKey,
-    transfers to other owners and :meth:`register_api_key`. ``options['apiKeyIndexes']`` (same key at
-    several slots) or ``options['apiPrivateKeys']`` ({slot: key}) form a pool used in turn.
+    ``options['ethPrivateKey']``) is recognised by its length and used only for ChangePubKey
+    (:meth:`register_api_key`), transfers to other owners and :meth:`approve_integrator`.
+    ``options['apiKeyIndexes']`` (same key at several slots) or ``options['apiPrivateKeys']``
+    ({slot: key}) form a pool used in turn. Writes can wait for the sequencer (:mod:`.private_confirm`).
     """

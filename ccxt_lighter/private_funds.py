@@ -6,8 +6,9 @@ asset's ``decimals``); routes are 0 perp / 1 spot; a transfer to an account of t
 no L1 signature, one to another owner does; the fee comes from ``transferFeeInfo``; withdrawals go
 to the account's own L1 address; history endpoints page with ``cursor`` (or ``next_cursor``).
 
-Invariant: the Ethereum key signs only inside :meth:`FundsMixin.transfer` (to another owner) and
-:meth:`FundsMixin.register_api_key`, over a message checked to describe that very operation.
+Invariant: the Ethereum key signs only inside :meth:`FundsMixin.transfer` (to another owner),
+:meth:`FundsMixin.register_api_key` and ``approve_integrator`` (:mod:`.private_integrator`), over a
+message checked to describe that very operation.
 """
 from __future__ import annotations
 
@@ -19,9 +20,9 @@ from ccxt.base.precise import Precise
 from . import orders as o
 from .keys import check_register_message, check_transfer_message, new_key_pair, public_key_of
 from .nonce import NonceManager
-from .parsers_account import (
-    ASSET_CODES, ledger_entry, ms, parse_account, parse_funding_payment, parse_liquidation, parse_my_trade,
-    parse_transaction, parse_transfer,
+from .parsers_account import ms, parse_account, parse_my_trade
+from .parsers_history import (
+    ASSET_CODES, ledger_entry, parse_funding_payment, parse_liquidation, parse_transaction, parse_transfer,
 )
 from .scaling import PrecisionError, to_decimal, to_ticks
 
@@ -85,7 +86,7 @@ class FundsMixin:
             page = response.get(key) or []
             rows.extend(page)
             cursor = response.get("next_cursor") or response.get("cursor")
-            oldest = min((ms(r.get("timestamp")) or 0 for r in page), default=0)
+            oldest = min((ms(r.get("timestamp", r.get("executed_at"))) or 0 for r in page), default=0)
             if not page or not cursor or (limit is not None and len(rows) >= limit) or \
                     (since is not None and oldest < since):
                 break

@@ -18,10 +18,11 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any, Dict, List, Optional, Tuple
 
-from ccxt.base.errors import ArgumentsRequired, BadRequest, OrderNotFound
+from ccxt.base.errors import ArgumentsRequired, BadRequest, NotSupported, OrderNotFound
 
 from . import orders as o
-from .order_builder import Context, OrderPlan, build_modify, build_order, needs_book, parse_order_id
+from .order_builder import OrderPlan, build_modify, build_order, needs_book
+from .order_fields import Context, parse_order_id
 from .parsers_account import parse_my_trade, parse_order
 from .scaling import to_decimal
 
@@ -51,13 +52,21 @@ class TradingMixin:
 
         ``id`` of the result is the client order index, valid for cancel/edit/fetch at once;
         ``info['tx_hash']`` is the transaction hash. See order_builder for the params.
+        ``params['waitForExecution']`` (or ``options['confirmTransactions']``) waits until the
+        sequencer executed the tx and raises its error if it refused it (:mod:`.private_confirm`);
+        without it a refused order shows up afterwards in fetchOrder as ``rejected``/``canceled``.
         """
         plan = (await self._plan_orders([(symbol, type, side, amount, price, params)]))[0]
         answer = await self._send_tx(plan.tx, price_protection=plan.price_protection)
-        return self._placed(plan, answer, answer.get("tx_hash"))
+        placed = self._placed(plan, answer, answer.get("tx_hash"))
+        return await self._confirm(placed, answer.get("tx_hash")) if self._confirm_wanted(params) else placed
 
     async def create_orders(self, orders: List[Dict[str, Any]], params: Dict[str, Any] = {}) -> List[Dict[str, Any]]:
-        """Place many orders through sendTxBatch (chunks of 50, consecutive nonces of one key)."""
+        """Place many orders through sendTxBatch (chunks of 50, consecutive nonces of one key).
+        Not confirmed one by one: waitForExecution is refused here (fetchOrders shows the outcome)."""
+        if any((p or {}).get("waitForExecution") for p in [params] + [x.get("params") for x in orders or []]):
+            raise NotSupported(f"{self.id} createOrders() does not wait for execution; use createOrder() "
+                               "with waitForExecution, or fetchOrder() the ids afterwards")
         specs = [(x.get("symbol"), x.get("type"), x.get("side"), x.get("amount"), x.get("price"),
                   self.extend(params, x.get("params") or {})) for x in orders]
         plans = await self._plan_orders(specs)
@@ -143,7 +152,8 @@ class TradingMixin:
 
     async def edit_order(self, id: str, symbol: str, type: str = None, side: str = None, amount: Optional[float] = None,
                          price: Optional[float] = None, params: Dict[str, Any] = {}) -> Dict[str, Any]:
-        """ModifyOrder: new amount/price (and triggerPrice) of a resting order; id keeps working."""
+        """ModifyOrder: new amount/price (and triggerPrice) of a resting order; id keeps working.
+        ``params['waitForExecution']`` waits for the sequencer as in createOrder."""
         await self.load_markets()
         index = self._order_index(id, params)
         market = self._order_market(index, symbol, "editOrder")
@@ -154,19 +164,22 @@ class TradingMixin:
             price = current["price"] if price is None else price
         tx = build_modify(market, index, amount, price, trigger, self._integrator_attributes())
         answer = await self._send_tx(tx)
-        return self.safe_order({
+        edited = self.safe_order({
             "id": str(index), "clientOrderId": str(index) if index < o.MIN_EXCHANGE_ORDER_INDEX else None,
             "symbol": market["symbol"], "type": type, "side": side, "amount": str(amount), "price": str(price),
             "triggerPrice": None if trigger is None else str(trigger), "status": "open",
             "timestamp": self.milliseconds(), "info": answer}, market)
+        return await self._confirm(edited, answer.get("tx_hash")) if self._confirm_wanted(params) else edited
 
     async def cancel_order(self, id: str, symbol: Optional[str] = None, params: Dict[str, Any] = {}) -> Dict[str, Any]:
-        """CancelOrder by our id (client order index), exchange order index or params clientOrderId."""
+        """CancelOrder by our id (client order index), exchange order index or params clientOrderId.
+        ``params['waitForExecution']`` waits for the sequencer (OrderNotFound when the order was gone)."""
         await self.load_markets()
         index = self._order_index(id, params)
         market = self._order_market(index, symbol, "cancelOrder")
         answer = await self._send_tx(o.CancelOrder(int(market["id"]), index))
-        return self._canceled(index, market, answer)
+        canceled = self._canceled(index, market, answer)
+        return await self._confirm(canceled, answer.get("tx_hash")) if self._confirm_wanted(params) else canceled
 
     def _canceled(self, index: int, market: Dict[str, Any], answer: Any) -> Dict[str, Any]:
         return self.safe_order({
@@ -295,7 +308,9 @@ class TradingMixin:
 
     async def fetch_canceled_orders(self, symbol: Optional[str] = None, since: Optional[int] = None,
                                     limit: Optional[int] = None, params: Dict[str, Any] = {}) -> List[Dict[str, Any]]:
-        return await self._finished_orders(symbol, since, limit, params, ("canceled", "expired"))
+        """Orders that ended unfilled: canceled, expired, and rejected by the sequencer (all of them
+        ``canceled-*`` at the venue)."""
+        return await self._finished_orders(symbol, since, limit, params, ("canceled", "expired", "rejected"))
 
     async def fetch_canceled_and_closed_orders(self, symbol: Optional[str] = None, since: Optional[int] = None,
                                                limit: Optional[int] = None,

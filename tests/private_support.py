@@ -69,11 +69,18 @@ _VALIDATORS = None
 
 
 def check(kind: str, exchange, entry, method: Optional[str] = None, skip: Optional[dict] = None, **kw) -> None:
-    """Run ccxt's validator for ``kind``; ``skip`` entries must be justified by the calling test."""
+    """Run ccxt's validator for ``kind``; ``skip`` entries must be justified by the calling test.
+
+    Liquidations are validated with ``contractSize`` blanked: ccxt 4.5.90's test_liquidation asserts
+    ``baseValue == contracts * contractSize * price`` (it means quoteValue; the check runs only when
+    contractSize is set), so the two values are checked by the tests themselves instead.
+    """
     global _VALIDATORS
     if _VALIDATORS is None:
         _VALIDATORS = _validators()
     fn, args = _VALIDATORS[kind]
+    if kind == "liquidation":
+        entry = dict(entry, contractSize=None)
     kw.setdefault("now", exchange.milliseconds())
     if kind == "trading_fee":
         raise ValueError("use the ccxt_check fixture for trading fees")

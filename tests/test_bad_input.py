@@ -18,6 +18,16 @@ def _order(*args, **params):
     return lambda ex: ex.create_order(symbol, type_, side, amount, price, params)
 
 
+def _with_options(call, **options):
+    async def run(ex):
+        ex.options.update(options)
+        return await call(ex)
+    return run
+
+
+INTEGRATOR = {"integratorAccountIndex": 5, "integratorTakerFee": 100, "integratorMakerFee": 0}
+
+
 CASES = [
     ("unknown symbol", _order("DOGE/USDC:USDC", "limit", "buy", 1, 1), BadSymbol),
     ("amount below minimum", _order(SYMBOL, "limit", "buy", 0.001, 3000), InvalidOrder),
@@ -49,6 +59,9 @@ CASES = [
         {"symbol": SYMBOL, "type": "limit", "side": "buy", "amount": 0.1, "price": 2900},
         {"symbol": SYMBOL, "type": "limit", "side": "buy", "amount": 0.1, "price": 2900.001}]), InvalidOrder),
     ("empty batch", lambda ex: ex.create_orders([]), ArgumentsRequired),
+    ("batch with waitForExecution", lambda ex: ex.create_orders([
+        {"symbol": SYMBOL, "type": "limit", "side": "buy", "amount": 0.1, "price": 2900,
+         "params": {"waitForExecution": True}}]), NotSupported),
     ("cancel non-numeric id", lambda ex: ex.cancel_order("abc", SYMBOL), OrderNotFound),
     ("cancel unknown id without symbol", lambda ex: ex.cancel_order("123456"), ArgumentsRequired),
     ("cancel without any id", lambda ex: ex.cancel_order(None, SYMBOL), ArgumentsRequired),
@@ -70,6 +83,18 @@ CASES = [
     ("transfer with a bad memo", lambda ex: ex.transfer("USDC", 1, "swap", "spot", {"memo": "zz"}), BadRequest),
     ("transfer above the wire range", lambda ex: ex.transfer("USDC", 2**61, "swap", "spot"), BadRequest),
     ("withdraw of zero", lambda ex: ex.withdraw("USDC", 0, None), BadRequest),
+    ("self-trade prevention 'none'", _order(SYMBOL, "limit", "buy", 0.1, 3000, selfTradePrevention="none"),
+     InvalidOrder),
+    ("self-trade prevention with an integrator fee", _with_options(
+        _order(SYMBOL, "limit", "buy", 0.1, 3000, selfTradePrevention="expire_taker"), **INTEGRATOR), InvalidOrder),
+    ("integrator fee as a fraction", _with_options(_order(SYMBOL, "limit", "buy", 0.1, 3000),
+                                                   **dict(INTEGRATOR, integratorTakerFee="0.001")), BadRequest),
+    ("integrator without its fees", _with_options(_order(SYMBOL, "limit", "buy", 0.1, 3000),
+                                                  integratorAccountIndex=5), BadRequest),
+    ("approve integrator without expiry", lambda ex: ex.approve_integrator(5, 100), ArgumentsRequired),
+    ("approve integrator above 100%", lambda ex: ex.approve_integrator(5, 2_000_000, 0, 0, 0, NOW_PLUS), BadRequest),
+    ("revoke with fees", lambda ex: ex.approve_integrator(5, 100, 0, 0, 0, 0), BadRequest),
+    ("approve integrator with a text expiry", lambda ex: ex.approve_integrator(5, 100, 0, 0, 0, "soon"), BadRequest),
 ]
 
 

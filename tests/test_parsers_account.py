@@ -1,4 +1,4 @@
-"""parsers_account on real payloads (examples/) and on ccxt's own stored private cases
+"""parsers_account / parsers_history on real payloads (examples/) and on ccxt's own stored private cases
 (peer/ccxt-static: fetchBalance, fetchPosition(s), fetchAccounts), over real HTTP where a method
 is involved. Where we differ from ccxt's stored expectation the test says why."""
 import json
@@ -7,6 +7,7 @@ import os
 import pytest
 
 from ccxt_lighter import parsers_account as pa
+from ccxt_lighter import parsers_history as ph
 from tests.conftest import EXAMPLES, SHARED
 from tests.private_support import check
 
@@ -42,7 +43,9 @@ def test_ms(value, expected):
 
 @pytest.mark.parametrize("status, expected", [
     ("in-progress", "open"), ("pending", "open"), ("open", "open"), ("filled", "closed"),
-    ("canceled", "canceled"), ("canceled-post-only", "canceled"), ("canceled-margin-not-allowed", "canceled"),
+    ("canceled", "canceled"), ("canceled-post-only", "canceled"), ("canceled-margin-not-allowed", "rejected"),
+    ("canceled-position-not-allowed", "rejected"), ("canceled-invalid-balance", "rejected"),
+    ("canceled-reduce-only", "canceled"), ("canceled-liquidation", "canceled"),
     ("canceled-self-trade", "canceled"), ("canceled-expired", "expired"), (None, None),
 ])
 def test_order_status(status, expected):
@@ -115,7 +118,9 @@ def test_trades_shape_example(ex):
     row = example("rest_trades")["trades"][0]
     trade = pa.parse_my_trade(ex, row, 3)
     assert (trade["side"], trade["takerOrMaker"], trade["order"], trade["id"]) == ("buy", "taker", "245", "145")
-    assert trade["timestamp"] == 1640995200000 and trade["fee"]["cost"] == 0
+    assert trade["timestamp"] == 1640995200000
+    # the venue's taker fee is 0 here, the integrator's 50 ppm (also charged to the trader)
+    assert trade["fee"]["rate"] == 0.00005 and trade["fee"]["cost"] == pytest.approx(3024.66 * 0.00005)
 
 
 # ----------------------------------------------------------------------------- positions / balances
@@ -228,25 +233,25 @@ def test_used_never_negative(ex):
 # ----------------------------------------------------------------------------- money and history
 
 def test_history_payloads(ex):
-    deposit = pa.parse_transaction(ex, example("rest_deposit_history")["deposits"][0], "deposit", "0xabc")
+    deposit = ph.parse_transaction(ex, example("rest_deposit_history")["deposits"][0], "deposit", "0xabc")
     assert (deposit["type"], deposit["status"], deposit["timestamp"]) == ("deposit", "failed", 1640995200000)
-    withdrawal = pa.parse_transaction(ex, example("rest_withdraw_history")["withdraws"][0], "withdrawal")
+    withdrawal = ph.parse_transaction(ex, example("rest_withdraw_history")["withdraws"][0], "withdrawal")
     assert (withdrawal["comment"], withdrawal["status"]) == ("secure", "failed")
-    transfer = pa.parse_transfer(ex, example("rest_transfer_history")["transfers"][0], 1)
+    transfer = ph.parse_transfer(ex, example("rest_transfer_history")["transfers"][0], 1)
     assert (transfer["fromAccount"], transfer["toAccount"], transfer["amount"]) == ("spot", "spot", 0.1)
-    funding = pa.parse_funding_payment(ex, example("rest_positionFunding")["position_fundings"][0])
+    funding = ph.parse_funding_payment(ex, example("rest_positionFunding")["position_fundings"][0])
     assert (funding["symbol"], funding["amount"], funding["timestamp"]) == ("BTC/USDC:USDC", 1, 1640995200000)
-    empty = pa.parse_liquidation(ex, example("rest_liquidations")["liquidations"][0])
+    empty = ph.parse_liquidation(ex, example("rest_liquidations")["liquidations"][0])
     assert empty["contracts"] is None and empty["symbol"] == SYMBOL
 
 
 def test_liquidation_with_values(ex):
     row = {"id": 7, "market_id": 0, "type": "partial", "executed_at": 1777941384181,
            "trade": {"price": "2100.50", "size": "-0.5000"}}
-    liquidation = pa.parse_liquidation(ex, row)
-    check("liquidation", ex, liquidation, "fetchMyLiquidations", symbol=SYMBOL,
-          skip={"quoteValue": "ccxt's check compares baseValue with contracts x size x price (a known typo)"})
-    assert (liquidation["contracts"], liquidation["quoteValue"]) == (0.5, 1050.25)
+    liquidation = ph.parse_liquidation(ex, row)
+    check("liquidation", ex, liquidation, "fetchMyLiquidations", symbol=SYMBOL)
+    assert (liquidation["contracts"], liquidation["contractSize"]) == (0.5, 1)
+    assert (liquidation["baseValue"], liquidation["quoteValue"]) == (0.5, 1050.25)
 
 
 def test_trading_fee_from_account_limits(ex, ccxt_check):
@@ -269,7 +274,7 @@ def _comment_samples():
     import inspect
     import re as _re
 
-    source = inspect.getsource(pa)
+    source = inspect.getsource(pa) + inspect.getsource(ph)
     for match in _re.finditer(r"((?:^# .*\n)+)def (parse_\w+)", source, _re.M):
         text = "".join(line[2:] for line in match.group(1).splitlines(True))
         if text.lstrip().startswith("{"):
@@ -280,10 +285,10 @@ SAMPLE_CALLS = {
     "parse_order": lambda ex, row: pa.parse_order(ex, row),
     "parse_my_trade": lambda ex, row: pa.parse_my_trade(ex, row, 3),
     "parse_position": lambda ex, row: pa.parse_position(ex, row),
-    "parse_transaction": lambda ex, row: pa.parse_transaction(ex, row, "deposit"),
-    "parse_transfer": lambda ex, row: pa.parse_transfer(ex, row),
-    "parse_funding_payment": lambda ex, row: pa.parse_funding_payment(ex, row),
-    "parse_liquidation": lambda ex, row: pa.parse_liquidation(ex, row),
+    "parse_transaction": lambda ex, row: ph.parse_transaction(ex, row, "deposit"),
+    "parse_transfer": lambda ex, row: ph.parse_transfer(ex, row),
+    "parse_funding_payment": lambda ex, row: ph.parse_funding_payment(ex, row),
+    "parse_liquidation": lambda ex, row: ph.parse_liquidation(ex, row),
     "parse_trading_fee": lambda ex, row: pa.parse_trading_fee(ex, row, ex.market(SYMBOL)),
 }
 

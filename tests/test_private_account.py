@@ -196,11 +196,31 @@ async def test_funding_history_and_liquidations(ex, sim, sim_account):
     assert len(payments) >= 1 and all(p["symbol"] == SYMBOL and p["code"] == "USDC" for p in payments)
     assert all(p["amount"] < 0 for p in payments)  # a long pays when mark is above index
     assert payments == sorted(payments, key=lambda p: p["timestamp"])
-    liquidations = await ex.fetch_my_liquidations(SYMBOL)
-    for liquidation in liquidations:
-        check("liquidation", ex, liquidation, "fetchMyLiquidations", symbol=SYMBOL)
+    assert await ex.fetch_my_liquidations(SYMBOL) == []  # funding alone did not liquidate anyone
     fees = [e for e in await ex.fetch_ledger() if e["info"].get("funding_id") is not None]
     assert len(fees) == len(payments) and all(e["direction"] == "out" for e in fees)
+
+
+async def test_my_liquidations_after_a_real_liquidation(make_lighter, sim, signer_backend):
+    """A 0.05 ETH long on 20 USDC: a mark price 500 lower takes the account below maintenance
+    margin; the venue closes the position at the mark against the insurance fund."""
+    ex = trader(make_lighter, sim, await new_account(sim, signer_backend, "20"))
+    await ex.create_order(SYMBOL, "market", "buy", 0.05)
+    resting = await ex.create_order(SYMBOL, "limit", "buy", 0.01, 2000)
+    await admin(sim, "/sim/mark_price", {"market_id": 0, "price": "2500.00"})
+    [liquidation] = await ex.fetch_my_liquidations(SYMBOL)
+    check("liquidation", ex, liquidation, "fetchMyLiquidations", symbol=SYMBOL)
+    assert (liquidation["symbol"], liquidation["contracts"], liquidation["contractSize"]) == (SYMBOL, 0.05, 1)
+    assert (liquidation["price"], liquidation["baseValue"], liquidation["quoteValue"]) == (2500, 0.05, 125)
+    assert liquidation["timestamp"] == liquidation["info"]["executed_at"]
+    assert await ex.fetch_my_liquidations() == [liquidation]
+    assert await ex.fetch_my_liquidations("BTC/USDC:USDC") == []
+    assert await ex.fetch_my_liquidations(SYMBOL, liquidation["timestamp"] + 1) == []
+    assert (await ex.fetch_position(SYMBOL))["contracts"] == 0
+    gone = await ex.fetch_order(resting["id"], SYMBOL)
+    assert (gone["status"], gone["info"]["status"]) == ("canceled", "canceled-liquidation")
+    closing = [t for t in await ex.fetch_my_trades(SYMBOL) if t["info"]["type"] == "liquidation"]
+    assert [(t["side"], t["amount"], t["price"]) for t in closing] == [("sell", 0.05, 2500)]
 
 
 async def test_wallet_address_resolves_the_master_account(make_lighter, sim, signer_backend, sim_account):

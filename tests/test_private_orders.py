@@ -4,7 +4,7 @@ Every unified output goes through ccxt's own validators; every write is checked 
 state, not only in what the method returned.
 """
 import pytest
-from ccxt.base.errors import ArgumentsRequired, BadRequest, InvalidOrder, OrderNotFound
+from ccxt.base.errors import ArgumentsRequired, BadRequest, OrderNotFound
 
 from tests.private_support import SYMBOL, account_state, admin, check, requests_to, trader
 
@@ -133,33 +133,45 @@ async def test_attached_stop_loss_take_profit(ex, sim, sim_account):
         assert fetched["reduceOnly"] and fetched["side"] == "sell"
 
 
-async def test_twap_order(ex, sim, sim_account):
-    """TWAP is tx type 14 with Type 6. The simulator may not run TWAP schedules (it answers 21710);
-    then the refusal must leave the nonce unused, so the next order goes through at once."""
-    try:
-        order = await ex.create_order(SYMBOL, "market", "buy", 0.1, 3100, {"twap": True, "twapDuration": 600_000})
-    except InvalidOrder as exc:
-        assert "21710" in str(exc)
-        before = requests_to(sim, "/api/v1/nextNonce")
-        await ex.create_order(SYMBOL, "limit", "buy", 0.1, 2800)
-        assert requests_to(sim, "/api/v1/nextNonce") == before  # no resync was needed
-        return
-    assert order["type"] == "twap"
-    assert (await ex.fetch_order(order["id"], SYMBOL))["info"]["type"] == "twap"
+async def test_twap_order_fills_in_slices_on_the_sim_clock(ex, sim, sim_account):
+    """TWAP = CreateOrder Type 6 (GTT, expiry = end of the schedule, ``Price`` caps every slice). The
+    venue (here the simulator, every 30 s of its clock) spends it in twap-sub market orders; the
+    parent stays open until it is filled, expires or is canceled."""
+    order = await ex.create_order(SYMBOL, "market", "buy", 0.1, 3100, {"twap": True, "twapDuration": 600_000})
+    check("order", ex, order, "createOrder", symbol=SYMBOL)
+    assert (order["type"], order["price"], order["amount"], order["status"]) == ("twap", 3100, 0.1, "open")
+    parent = await ex.fetch_order(order["id"], SYMBOL)
+    check("order", ex, parent, "fetchOrder", symbol=SYMBOL)
+    assert (parent["status"], parent["type"], parent["info"]["trigger_status"]) == ("open", "twap", "twap")
+    assert parent["filled"] == 0.005  # 20 slices of 30 s: the first one runs with the order
+    await admin(sim, "/sim/advance", {"seconds": 60})
+    parent = await ex.fetch_order(order["id"], SYMBOL)
+    assert (parent["status"], parent["filled"], parent["remaining"]) == ("open", 0.015, 0.085)
+    trades = await ex.fetch_my_trades(SYMBOL)
+    assert len(trades) >= 3 and sum(t["amount"] for t in trades) == pytest.approx(0.015)
+    for trade in trades:
+        check("trade", ex, trade, "fetchMyTrades", symbol=SYMBOL)
+        assert (trade["side"], trade["takerOrMaker"]) == ("buy", "taker") and trade["price"] <= 3100
+    slice_order = await ex.fetch_order(trades[0]["order"], SYMBOL)  # fills belong to the twap-sub children
+    assert slice_order["info"]["type"] == "twap-sub"
+    assert slice_order["info"]["parent_order_index"] == parent["info"]["order_index"]
+
+    canceled = await ex.cancel_order(order["id"], SYMBOL)
+    assert canceled["status"] == "canceled"
+    await admin(sim, "/sim/advance", {"seconds": 600})  # past the schedule's end: no slice runs any more
+    final = await ex.fetch_order(order["id"], SYMBOL)
+    assert (final["status"], final["filled"]) == ("canceled", 0.015)
+    assert len(await ex.fetch_my_trades(SYMBOL)) == len(trades)
+    assert account_state(sim, sim_account["account_index"])["positions"]["0"]["position"] == "0.0150"
 
 
-async def test_self_trade_prevention_reaches_the_venue(ex, sim, sim_account):
-    """selfTradePrevention -> L2TxAttributes 6/7 in the signed tx the venue stored. (The simulator
-    always expires the maker, the venue default, so behaviour beyond that is not checked here.)"""
-    import json
-
-    order = await ex.create_order(SYMBOL, "limit", "buy", 0.1, 2800,
-                                  {"selfTradePrevention": "expire_taker", "selfTradeEquality": "master"})
-    stored = await ex.publicGetTx({"by": "hash", "value": order["info"]["tx_hash"]})
-    assert json.loads(stored["info"])["L2TxAttributes"] == {"6": 1, "7": 1}
-    plain = await ex.create_order(SYMBOL, "limit", "buy", 0.1, 2800)
-    stored = await ex.publicGetTx({"by": "hash", "value": plain["info"]["tx_hash"]})
-    assert json.loads(stored["info"])["L2TxAttributes"] is None  # no integrator fee, no attributes
+async def test_twap_runs_to_completion(ex, sim, sim_account):
+    order = await ex.create_order(SYMBOL, "twap", "sell", 0.06, 2900, {"twapDuration": 300_000})
+    await admin(sim, "/sim/advance", {"seconds": 300})
+    done = await ex.fetch_order(order["id"], SYMBOL)
+    assert (done["status"], done["filled"], done["remaining"]) == ("closed", 0.06, 0)
+    assert done["average"] >= 2900 and order["id"] in [o["id"] for o in await ex.fetch_closed_orders(SYMBOL)]
+    assert account_state(sim, sim_account["account_index"])["positions"]["0"]["sign"] == -1
 
 
 async def test_create_orders_in_batches_of_50(ex, sim, sim_account):
