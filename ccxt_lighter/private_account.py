@@ -8,7 +8,8 @@ Transfer (12) moves assets between routes (perp/spot) and accounts, with a fee f
 the account's own L1 address; CreateSubAccount (9) takes no argument.
 
 Invariants: setLeverage keeps the market's current margin mode and setMarginMode its current
-leverage (read from the account first), so each can be used alone; amounts are converted exactly
+leverage (read from the account first), so each can be used alone; setMargin reads the isolated
+position's allocated margin and sends one UpdateMargin for the difference; amounts are converted exactly
 (Decimal) or refused; history endpoints are paged with their cursors.
 """
 from __future__ import annotations
@@ -16,7 +17,7 @@ from __future__ import annotations
 from decimal import ROUND_DOWN, Decimal
 from typing import Any, Dict, List, Optional
 
-from ccxt.base.errors import ArgumentsRequired, BadRequest, InvalidOrder
+from ccxt.base.errors import ArgumentsRequired, BadRequest, BadResponse, InvalidOrder
 from ccxt.base.precise import Precise
 
 from . import orders as o
@@ -178,15 +179,20 @@ class AccountMixin:
     async def fetch_margin_mode(self, symbol: str, params: Dict[str, Any] = {}) -> Dict[str, Any]:
         return (await self.fetch_margin_modes([symbol], params))[self.market(symbol)["symbol"]]
 
-    async def _update_margin(self, symbol: str, amount: Any, direction: int, kind: str, params) -> Dict:
-        await self.load_markets()
-        market = self._perp(symbol, f"{kind}Margin")
+    def _margin_units(self, amount: Any) -> int:
+        """A positive USDC amount in 1e-6 units, exactly (BadRequest otherwise)."""
         try:
             units = to_ticks(to_decimal(amount, "amount"), 6, name="amount")
         except PrecisionError as exc:
             raise BadRequest(f"{self.id} {exc} (USDC has 6 decimals)") from None
         if units <= 0:
             raise BadRequest(f"{self.id} margin amount must be positive")
+        return units
+
+    async def _update_margin(self, symbol: str, amount: Any, direction: int, kind: str, params) -> Dict:
+        await self.load_markets()
+        market = self._perp(symbol, f"{kind}Margin")
+        units = self._margin_units(amount)
         answer = await self._send_tx(o.UpdateMargin(int(market["id"]), units, direction))
         return parse_margin_modification(self, answer, market, kind, amount, self.milliseconds())
 
@@ -197,6 +203,38 @@ class AccountMixin:
     async def reduce_margin(self, symbol: str, amount: float, params: Dict[str, Any] = {}) -> Dict[str, Any]:
         """Move USDC out of the isolated position of ``symbol`` (UpdateMargin, direction remove)."""
         return await self._update_margin(symbol, amount, int(o.MarginDirection.REMOVE), "reduce", params)
+
+    async def set_margin(self, symbol: str, amount: float, params: Dict[str, Any] = {}) -> Dict[str, Any]:
+        """Make the isolated margin of the ``symbol`` position ``amount`` USDC.
+
+        Reads the position's ``allocated_margin`` (account endpoint), then sends one UpdateMargin for
+        the difference (add or remove). Already equal: nothing is sent (status 'ok', no tx_hash).
+        BadRequest, nothing sent: no open position, or a cross-margin one (the venue keeps no margin
+        per cross position). Result: type 'set', amount = total = the new allocated margin;
+        ``info`` = the sendTx answer plus the ``position`` row read. Funding or fills landing between
+        the read and the execution move the margin as usual afterwards.
+        """
+        await self.load_markets()
+        market = self._perp(symbol, "setMargin")
+        target = self._margin_units(amount)
+        row = self._position_rows(await self._account_row({})).get(market["id"])
+        if row is None or Precise.string_eq(self.safe_string(row, "position", "0"), "0"):
+            raise BadRequest(f"{self.id} setMargin() needs an open position in {market['symbol']}")
+        if str(row.get("margin_mode")) != str(int(o.MarginMode.ISOLATED)):
+            raise BadRequest(f"{self.id} the {market['symbol']} position is cross margin; setMargin() sets the "
+                             "margin of an isolated position (setMarginMode('isolated') while flat first)")
+        try:
+            current = to_ticks(self.safe_string(row, "allocated_margin", "0"), 6, name="allocated_margin")
+        except PrecisionError as exc:
+            raise BadResponse(f"{self.id} account answered an unreadable allocated margin: {exc}") from None
+        answer: Dict[str, Any] = {}
+        if target != current:
+            direction = o.MarginDirection.ADD if target > current else o.MarginDirection.REMOVE
+            answer = await self._send_tx(o.UpdateMargin(int(market["id"]), abs(target - current), int(direction)))
+        result = parse_margin_modification(self, dict(answer, position=row), market, "set", amount,
+                                           self.milliseconds())
+        result["total"] = result["amount"]
+        return result
 
     # ------------------------------------------------------------------ fees
     async def fetch_account_trading_fees(self, params: Dict[str, Any] = {}) -> Dict[str, Any]:

@@ -248,6 +248,7 @@ HAS_PRIVATE = {
     "setMarginMode": True,
     "addMargin": True,
     "reduceMargin": True,
+    "setMargin": True,
     "transfer": True,
     "withdraw": True,
     "createSubAccount": True,
