@@ -7,12 +7,14 @@ token in the ``Authorization`` header.
 
 How a write flows: a unified method builds a request record (:mod:`.orders`) and awaits
 :meth:`TxMixin._send_tx` (or ``_send_tx_batch``); that takes a key from the pool (:mod:`.nonce`),
-holds its lock, signs the request with the allocated nonce(s) on the signer threads, and hands the
-signed transactions to :meth:`TxMixin._transmit` (REST ``sendTx``/``sendTxBatch``; the WebSocket class
-overrides only this hook). The exchange's synchronous ``sign()`` turns them into form fields through
-:meth:`TxMixin.tx_form_fields` (which can also sign an already-built request with an
-already-allocated nonce itself). Retry on 21104 and the nonce bookkeeping live in
-:meth:`.nonce.NonceManager.submit`, nowhere else.
+holds its lock while it signs the request with the allocated nonce(s) on the signer threads and hands
+the signed transactions to :meth:`TxMixin._transmit` (REST ``sendTx``/``sendTxBatch``; the WebSocket
+class overrides only this hook); by default (``options['pipelineTransactions']``) the lock is let go
+once the request is under way, so several txs of one key are in flight (at most
+``options['maxInFlightPerKey']``), else it is kept until the answer is in. The exchange's
+synchronous ``sign()`` turns them into form fields through :meth:`TxMixin.tx_form_fields` (which
+can also sign an already-built request with an already-allocated nonce itself). Retry on 21104 and
+the nonce bookkeeping live in :class:`.nonce.NonceManager` (``pipeline``/``submit``), nowhere else.
 
 Invariants: nothing is sent without credentials that passed validation; an API key whose public key
 the venue does not list at its slot is refused before its first transaction; no integrator fee is
@@ -39,6 +41,7 @@ from .spec import API
 BATCH_LIMIT = 50  # sendTxBatch maximum (error 21514)
 ORDER_CACHE_SIZE = 20_000  # order id -> symbol entries kept (oldest dropped first)
 DEFAULT_SIGNER_THREADS = 2  # options['signerThreads']; 0 signs on the event loop's thread
+DEFAULT_MAX_IN_FLIGHT = 16  # options['maxInFlightPerKey']: pipelined txs of one key awaiting answers
 _POOLS: Dict[int, ThreadPoolExecutor] = {}
 
 
@@ -302,12 +305,27 @@ class TxMixin:
         manager = state.pool.pick() if api_key_index is None else state.pool.get(api_key_index)
         await self._check_key(state, manager)
 
-        async def attempt(nonce: int) -> Dict[str, Any]:
-            signed = await self._sign_txs([(tx, nonce)], manager.api_key_index, state.account_index, l1_check)
+        async def sign(nonce: int) -> List[Any]:
+            return await self._sign_txs([(tx, nonce)], manager.api_key_index, state.account_index, l1_check)
+
+        async def send(signed: List[Any]) -> Dict[str, Any]:
             response = await self._transmit(signed, batch=False, price_protection=price_protection)
             return self._with_hashes(response, signed, batch=False)
 
-        return await manager.submit(1, attempt)
+        return await self._submit(manager, 1, sign, send)
+
+    async def _submit(self, manager: NonceManager, count: int, sign, send) -> Dict[str, Any]:
+        """Pipelined (``options['pipelineTransactions']``, default) or one tx per round trip per key."""
+        if self.options.get("pipelineTransactions", True):
+            window = int(self.options.get("maxInFlightPerKey", DEFAULT_MAX_IN_FLIGHT))
+            if window < 1:
+                raise BadRequest(f"{self.id} options['maxInFlightPerKey'] must be >= 1")
+            return await manager.pipeline(count, sign, send, window=window)
+
+        async def attempt(first: int) -> Dict[str, Any]:
+            return await send(await sign(first))
+
+        return await manager.submit(count, attempt)
 
     async def _transmit(self, signed: Sequence[Any], *, batch: bool, price_protection: Optional[bool] = None) -> Any:
         """Deliver signed transactions and return the venue's answer: REST ``sendTx``/``sendTxBatch``.
@@ -341,14 +359,16 @@ class TxMixin:
             manager = state.pool.pick()
             await self._check_key(state, manager)
 
-            async def attempt(first: int, chunk=chunk, manager=manager) -> Dict[str, Any]:
+            async def sign(first: int, chunk=chunk, manager=manager) -> List[Any]:
                 items = [(tx, first + i) for i, tx in enumerate(chunk)]
-                signed = await self._sign_txs(items, manager.api_key_index, state.account_index)
+                return await self._sign_txs(items, manager.api_key_index, state.account_index)
+
+            async def send(signed: List[Any]) -> Dict[str, Any]:
                 response = await self._transmit(signed, batch=True)
                 return self._with_hashes(response, signed, batch=True)
 
             try:
-                answers.append(await manager.submit(len(chunk), attempt))
+                answers.append(await self._submit(manager, len(chunk), sign, send))
             except ExchangeError as exc:
                 exc.lighter_sent = answers
                 raise

@@ -327,6 +327,7 @@ OPTIONS = {
     "accountTier": "standard",  # 'standard' | 'premium': selects the rate limiter
     "signer": None,  # 'auto' | 'native' | 'pure'; None = env LIGHTER_SIGNER, else 'auto'
     "signerPath": None,
+    "pipelineTransactions": True,  # several txs per API key in flight (nonce.py); False = one per round trip
     # no integrator (builder) fee unless the user sets all of these explicitly
     "integratorAccountIndex": None,
     "integratorTakerFee": None,
