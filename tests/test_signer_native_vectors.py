@@ -5,7 +5,6 @@ field must be identical, and each tx_hash must be the pure-Python Poseidon2 hash
 """
 from __future__ import annotations
 
-import base64
 import json
 import os
 
@@ -13,6 +12,7 @@ import pytest
 
 from ccxt_lighter import orders as o
 from tests.conftest import SHARED
+from tests.tx_vectors import request_from_info
 
 VECTORS = os.path.join(SHARED, "signing", "vectors")
 NATIVE = json.load(open(os.path.join(VECTORS, "native_signer_tx_examples.json")))
@@ -28,36 +28,6 @@ def _entries():
         info = json.loads(vec["tx_info"])
         tx_type = {"create_order": 14, "cancel_order": 15, "modify_order": 17}[vec["kind"]]
         yield pytest.param(vec["chain_id"], tx_type, info, vec["tx_hash"], "nautilus", id=f"nautilus-{i}-{vec['kind']}")
-
-
-def _spec(d: dict) -> o.OrderSpec:
-    return o.OrderSpec(d["MarketIndex"], d["ClientOrderIndex"], d["BaseAmount"], d["Price"], d["IsAsk"], d["Type"],
-                       d["TimeInForce"], d["ReduceOnly"], d["TriggerPrice"], d["OrderExpiry"])
-
-
-def request_from_info(tx_type: int, i: dict):
-    """The request a vector's tx_info was signed from, and its skip-nonce flag."""
-    a = i.get("L2TxAttributes") or {}
-    attrs = o.TxAttributes(a.get("1", 0), a.get("2", 0), a.get("3", 0), self_trade_behavior=a.get("6", 0),
-                           self_trade_equality=a.get("7", 0))
-    builders = {
-        14: lambda: o.CreateOrder(_spec(i), attrs),
-        28: lambda: o.CreateGroupedOrders(i["GroupingType"], tuple(_spec(x) for x in i["Orders"]), attrs),
-        15: lambda: o.CancelOrder(i["MarketIndex"], i["Index"]),
-        16: lambda: o.CancelAllOrders(i["TimeInForce"], i["Time"], a.get("5", o.NIL_MARKET_INDEX)),
-        17: lambda: o.ModifyOrder(i["MarketIndex"], i["Index"], i["BaseAmount"], i["Price"], i["TriggerPrice"],
-                                  a.get("8", 0), attrs),
-        20: lambda: o.UpdateLeverage(i["MarketIndex"], i["InitialMarginFraction"], i["MarginMode"]),
-        29: lambda: o.UpdateMargin(i["MarketIndex"], i["USDCAmount"], i["Direction"]),
-        12: lambda: o.Transfer(i["ToAccountIndex"], i["AssetIndex"], i["FromRouteType"], i["ToRouteType"],
-                               i["Amount"], i["USDCFee"], bytes(i["Memo"]).hex()),
-        13: lambda: o.Withdraw(i["AssetIndex"], i["RouteType"], i["Amount"]),
-        9: lambda: o.CreateSubAccount(),
-        8: lambda: o.ChangePubKey(base64.b64decode(i["PubKey"]).hex()),
-        45: lambda: o.ApproveIntegrator(i["IntegratorAccountIndex"], i["MaxPerpsTakerFee"], i["MaxPerpsMakerFee"],
-                                        i["MaxSpotTakerFee"], i["MaxSpotMakerFee"], i["ApprovalExpiry"]),
-    }
-    return builders[tx_type](), bool(a.get("4"))
 
 
 @pytest.fixture(scope="module")
