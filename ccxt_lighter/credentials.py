@@ -120,24 +120,29 @@ def _pool(options: Mapping, api_hex: Optional[str], primary: Optional[int]) -> D
     return keys
 
 
+_KEY_KINDS = {"api": "a 40-byte Lighter API key", "eth": "a 32-byte Ethereum key"}
+
+
+def _key_option(options: Mapping, names: Tuple[str, ...], want: str) -> Optional[str]:
+    """The hex key given under the first of ``names`` (an explicit option), which must be of kind ``want``."""
+    value = _first(options, *names)
+    if value is None:
+        return None
+    label = f"options['{names[0]}']"
+    kind, hex_key = classify_key(value, label)
+    if kind != want:
+        raise AuthenticationError(f"{label} is not {_KEY_KINDS[want]}")
+    return hex_key
+
+
 def from_config(private_key: Any, wallet_address: Any, options: Mapping) -> Credentials:
     """Read ccxt's ``privateKey``/``walletAddress`` and the Lighter options; validate, never fetch."""
     api_hex = eth_hex = None
     if private_key:
         kind, hex_key = classify_key(private_key)
         api_hex, eth_hex = (hex_key, None) if kind == "api" else (None, hex_key)
-    other_api = _first(options, "apiPrivateKey", "lighterPrivateKey")
-    if other_api is not None:
-        kind, hex_key = classify_key(other_api, "options['apiPrivateKey']")
-        if kind != "api":
-            raise AuthenticationError("options['apiPrivateKey'] is not a 40-byte Lighter API key")
-        api_hex = hex_key
-    other_eth = _first(options, "ethPrivateKey", "l1PrivateKey")
-    if other_eth is not None:
-        kind, hex_key = classify_key(other_eth, "options['ethPrivateKey']")
-        if kind != "eth":
-            raise AuthenticationError("options['ethPrivateKey'] is not a 32-byte Ethereum key")
-        eth_hex = hex_key
+    api_hex = _key_option(options, ("apiPrivateKey", "lighterPrivateKey"), "api") or api_hex
+    eth_hex = _key_option(options, ("ethPrivateKey", "l1PrivateKey"), "eth") or eth_hex
     primary = _index(_first(options, "apiKeyIndex", "api_key_index"), "apiKeyIndex", 0, MAX_API_KEY_INDEX)
     keys = _pool(options, api_hex, primary)
     if primary is None and keys:

@@ -95,11 +95,16 @@ class DerivativesDataMixin:
         return self.filter_by_array(result, "symbol", symbols)
 
     async def fetch_open_interest(self, symbol, params={}):
+        row, market = await self._perp_detail(symbol, "fetchOpenInterest", params)
+        return self._open_interest(row, market)
+
+    async def _perp_detail(self, symbol, method, params):
+        """The orderBookDetails row of a perpetual ``symbol`` and its market; BadSymbol for spot."""
         await self.load_markets()
         market = self.market(symbol)
         if not market["swap"]:
-            raise BadSymbol(f"{self.id} fetchOpenInterest() supports perpetual markets only")
-        return self._open_interest((await self._details(market, params))[0], market)
+            raise BadSymbol(f"{self.id} {method}() supports perpetual markets only")
+        return (await self._details(market, params))[0], market
 
     def _open_interest(self, row, market):
         fields = parsers.open_interest_fields(row)
@@ -119,11 +124,8 @@ class DerivativesDataMixin:
         return {s: tiers for s, tiers in result.items() if symbols is None or s in symbols}
 
     async def fetch_market_leverage_tiers(self, symbol, params={}):
-        await self.load_markets()
-        market = self.market(symbol)
-        if not market["swap"]:
-            raise BadSymbol(f"{self.id} fetchMarketLeverageTiers() supports perpetual markets only")
-        return self._leverage_tiers((await self._details(market, params))[0], market)
+        row, market = await self._perp_detail(symbol, "fetchMarketLeverageTiers", params)
+        return self._leverage_tiers(row, market)
 
     def _leverage_tiers(self, row, market):
         fields = parsers.leverage_tier_fields(row)

@@ -62,6 +62,16 @@ def engine() -> Engine:
     return Engine(verify_signatures=False, wall_clock=lambda: FIXED_WALL)
 
 
+def find_order(engine, account, coi=None, index=None) -> Dict[str, Any]:
+    """The order (active or inactive) of ``account`` with that client or exchange order index."""
+    rows = [o for lst in engine.account_orders(account).values() for o in lst]
+    rows += engine.account_inactive_orders(account)
+    for o in rows:
+        if (coi is not None and o["client_order_index"] == coi) or (index is not None and o["order_index"] == index):
+            return o
+    raise AssertionError("order not found")
+
+
 class TxMaker:
     """Builds tx_info dicts for one (account, api key) with its own nonce counter."""
 

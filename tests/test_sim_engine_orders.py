@@ -4,15 +4,7 @@ from __future__ import annotations
 import pytest
 
 from ccxt_lighter.sim.errors import LighterError
-
-
-def _status(engine, account, coi=None, index=None):
-    rows = [o for lst in engine.account_orders(account).values() for o in lst]
-    rows += engine.account_inactive_orders(account)
-    for o in rows:
-        if (coi is not None and o["client_order_index"] == coi) or (index is not None and o["order_index"] == index):
-            return o
-    raise AssertionError("order not found")
+from tests.fixtures_sim import find_order as _status
 
 
 def _long(engine, maker_factory, size=1000):

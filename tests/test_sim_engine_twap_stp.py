@@ -6,18 +6,9 @@ from decimal import Decimal
 import pytest
 
 from ccxt_lighter.sim.errors import LighterError
-from tests.fixtures_sim import TxMaker
+from tests.fixtures_sim import TxMaker, find_order as _order
 
 TEN_MIN = 600_000
-
-
-def _order(engine, account, coi=None, index=None):
-    rows = [o for lst in engine.account_orders(account).values() for o in lst]
-    rows += engine.account_inactive_orders(account)
-    for o in rows:
-        if (coi is not None and o["client_order_index"] == coi) or (index is not None and o["order_index"] == index):
-            return o
-    raise AssertionError("order not found")
 
 
 def _slices(engine, account, parent_index):
