@@ -162,19 +162,20 @@ class AccountMixin:
         return {"info": answer, "symbol": market["symbol"], "marginMode": "isolated" if mode_id else "cross"}
 
     async def fetch_leverages(self, symbols: Optional[List[str]] = None, params: Dict[str, Any] = {}) -> Dict:
-        await self.load_markets()
-        rows = self._position_rows(await self._account_row(params))
-        symbols = self.market_symbols(symbols) or [s for s, m in self.markets.items() if m.get("swap")]
-        return {s: parse_leverage(self, rows.get(self.market(s)["id"]), self.market(s)) for s in symbols}
+        return await self._per_perp_setting(parse_leverage, symbols, params)
 
     async def fetch_leverage(self, symbol: str, params: Dict[str, Any] = {}) -> Dict[str, Any]:
         return (await self.fetch_leverages([symbol], params))[self.market(symbol)["symbol"]]
 
     async def fetch_margin_modes(self, symbols: Optional[List[str]] = None, params: Dict[str, Any] = {}) -> Dict:
+        return await self._per_perp_setting(parse_margin_mode, symbols, params)
+
+    async def _per_perp_setting(self, parse, symbols, params) -> Dict:
+        """``parse(position row, market)`` for each requested perp (all perps by default), from one account read."""
         await self.load_markets()
         rows = self._position_rows(await self._account_row(params))
         symbols = self.market_symbols(symbols) or [s for s, m in self.markets.items() if m.get("swap")]
-        return {s: parse_margin_mode(self, rows.get(self.market(s)["id"]), self.market(s)) for s in symbols}
+        return {s: parse(self, rows.get(self.market(s)["id"]), self.market(s)) for s in symbols}
 
     async def fetch_margin_mode(self, symbol: str, params: Dict[str, Any] = {}) -> Dict[str, Any]:
         return (await self.fetch_margin_modes([symbol], params))[self.market(symbol)["symbol"]]
@@ -240,19 +241,20 @@ class AccountMixin:
     async def fetch_account_trading_fees(self, params: Dict[str, Any] = {}) -> Dict[str, Any]:
         """The account tier's maker/taker fees (accountLimits), applied to every market.
 
-        (``fetch_trading_fees`` of the exchange class gives the markets' public schedule.)
+        (Without credentials, ``fetch_trading_fees`` gives the markets' public schedule instead.)
         """
-        await self.load_markets()
-        state = await self._trading_ready(signing=False)
-        account, params = self._account_param(params, state)
-        limits = await self._private_get("accountLimits", self.extend({"account_index": account}, params))
+        limits = await self._account_limits(params)
         return {s: parse_trading_fee(self, limits, m) for s, m in self.markets.items()}
 
     async def fetch_trading_fee(self, symbol: str, params: Dict[str, Any] = {}) -> Dict[str, Any]:
         """The account tier's fee for ``symbol`` (what this account pays)."""
         await self.load_markets()
-        market = self.market(symbol)
+        market = self.market(symbol)  # a bad symbol fails here, before any request
+        return parse_trading_fee(self, await self._account_limits(params), market)
+
+    async def _account_limits(self, params: Dict[str, Any]) -> Dict[str, Any]:
+        """accountLimits of the configured account (fee ticks of its tier); markets loaded."""
+        await self.load_markets()
         state = await self._trading_ready(signing=False)
         account, params = self._account_param(params, state)
-        limits = await self._private_get("accountLimits", self.extend({"account_index": account}, params))
-        return parse_trading_fee(self, limits, market)
+        return await self._private_get("accountLimits", self.extend({"account_index": account}, params))
