@@ -14,13 +14,7 @@ import aiohttp
 import pytest
 
 @pytest.fixture
-def ccxt_signer_lib(signer_lib_path) -> str:
-    """ccxt's in-tree class signs with the same official library our set-up installs."""
-    return str(signer_lib_path)
-
-
-@pytest.fixture
-async def in_tree(sim, sim_account, ccxt_signer_lib):
+async def in_tree(sim, sim_account, signer_lib_path):
     from ccxt.async_support.lighter import lighter as CcxtLighter
 
     index = sim_account["account_index"]
@@ -29,7 +23,7 @@ async def in_tree(sim, sim_account, ccxt_signer_lib):
                                 "deadline": None, "token": None}}}
     exchange = CcxtLighter({
         "enableRateLimit": False,  # its 1 request/s budget is for the real venue, not a local server
-        "options": {"accountIndex": index, "apiKeyIndex": 4, "auths": auths, "libraryPath": ccxt_signer_lib,
+        "options": {"accountIndex": index, "apiKeyIndex": 4, "auths": auths, "libraryPath": str(signer_lib_path),  # the library our set-up installs
                     "builderFee": False, "chainId": 304},
     })
     exchange.urls["api"] = {"root": sim.rest_url, "public": sim.rest_url, "private": sim.rest_url}
