@@ -35,9 +35,6 @@ STALE = "stale"                # update already covered by the applied chain: dr
 GAP = "gap"                    # continuity broken: book dropped, resync needed
 CROSSED = "crossed"            # best bid >= best ask after applying: book dropped, resync needed
 
-NEEDS_RESYNC = (GAP, CROSSED)
-DELIVER = (SNAPSHOT, APPLIED)
-
 
 def _store_levels(side, levels) -> None:
     """Write venue levels ``[{"price": "2064.54", "size": "0.3285"}, ...]`` into a ccxt book side.

@@ -19,6 +19,7 @@ from ccxt.base.errors import ArgumentsRequired, BadRequest
 
 from . import channels as ch
 from . import ws_parsers as wp
+from .parsers import ohlcv_row
 
 WS_RESOLUTIONS = ("1m", "5m", "15m", "30m", "1h", "4h", "12h", "1d")
 
@@ -215,12 +216,13 @@ class WsMarketMixin:
         symbol = market["symbol"]
         per_symbol = self.ohlcvs.setdefault(symbol, {})
         timeframes = [tf for tf, res in (self.timeframes or {}).items() if res == resolution] or [resolution]
+        rows = [ohlcv_row(c, self.parse_number) for c in sorted(candles, key=lambda c: c.get("t", 0))]
         for timeframe in timeframes:
             stored = per_symbol.get(timeframe)
             if stored is None:
                 stored = per_symbol[timeframe] = ArrayCacheByTimestamp(self.safe_integer(self.options, "OHLCVLimit", 1000))
-            for candle in sorted(candles, key=lambda c: c.get("t", 0)):
-                stored.append(wp.ohlcv_from_candle(self, candle))
+            for row in rows:
+                stored.append(row)
             self._ws_deliver(client, [symbol, timeframe, stored], f"ohlcv::{symbol}::{timeframe}")
 
     def _ws_on_height(self, client, message):

@@ -12,7 +12,7 @@ exchange's own REST parsers), and never turns a zero placeholder level into a pr
 """
 from __future__ import annotations
 
-from typing import Any, Dict, Iterator, List, Optional, Tuple
+from typing import Any, Iterator, List, Optional, Tuple
 
 from ccxt.base.precise import Precise
 
@@ -115,18 +115,6 @@ def _percent_to_fraction(ex, value: Any):
     return None if text is None else ex.parse_number(Precise.string_div(text, "100", 12))
 
 
-def ohlcv_from_candle(ex, candle: dict) -> list:
-    """{"t": 1778821440000, "o": 2264.2, "h": 2264.34, "l": 2263.36, "c": 2263.97, "v": 13.2237, ...}"""
-    return [
-        ex.safe_integer(candle, "t"),
-        ex.safe_number(candle, "o"),
-        ex.safe_number(candle, "h"),
-        ex.safe_number(candle, "l"),
-        ex.safe_number(candle, "c"),
-        ex.safe_number(candle, "v"),
-    ]
-
-
 def liquidation_from_trade(ex, trade: dict, market: dict) -> dict:
     """A ``liquidation_trades`` entry of the trade channel -> liquidation structure.
 
@@ -182,34 +170,6 @@ def liquidation_from_notification(ex, notif: dict, market: dict) -> dict:
         "timestamp": timestamp,
         "datetime": ex.iso8601(timestamp),
     })
-
-
-def balance_from_assets(ex, assets: Any) -> Dict[str, dict]:
-    """``account_all_assets`` map -> {code: {'free','used','total'}} (coin units, strings).
-
-    {"3": {"symbol": "USDC", "asset_id": 3, "balance": "100.000000", "locked_balance": "1.000000"}}
-    ``balance`` includes ``locked_balance`` (locked by open spot orders).
-    """
-    out: Dict[str, dict] = {}
-    for _, asset in flat_items(assets):
-        code = ex.safe_currency_code(ex.safe_string(asset, "symbol"))
-        total = ex.safe_string(asset, "balance")
-        used = ex.safe_string(asset, "locked_balance", "0")
-        free = Precise.string_sub(total, used) if total is not None else None
-        out[code] = {"free": free, "used": used, "total": total}
-    return out
-
-
-def balance_from_stats(ex, stats: dict) -> Dict[str, dict]:
-    """``user_stats`` -> the perp collateral account in USDC.
-
-    {"collateral": "40.000000", "available_balance": "40.000000", "portfolio_value": "40.000000", ...}
-    total = portfolio value (collateral + unrealised PnL), free = available balance.
-    """
-    total = ex.safe_string_2(stats, "portfolio_value", "collateral")
-    free = ex.safe_string(stats, "available_balance")
-    used = Precise.string_sub(total, free) if total is not None and free is not None else None
-    return {"USDC": {"free": free, "used": used, "total": total}}
 
 
 def trades_newest_last(items: List[dict]) -> List[dict]:
