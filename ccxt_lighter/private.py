@@ -264,14 +264,18 @@ class TxMixin:
 
         return get_backend(self.options.get("signer"), self.options.get("signerPath"))
 
+    def _owner_key(self, creds) -> str:
+        """The account owner's Ethereum key, which L1-signed transactions need (AuthenticationError if absent)."""
+        if not creds.eth_private_key:
+            raise AuthenticationError(f"{self.id} this transaction needs the account owner's Ethereum key "
+                                      "(options['ethPrivateKey'])")
+        return creds.eth_private_key
+
     def _sign_one(self, tx: Any, nonce: int, api_key_index: int, account_index: int, l1_check=None):
         signed = self._backend().sign(tx, nonce=nonce, api_key_index=api_key_index, account_index=account_index)
         if l1_check is None:
             return signed
-        eth = self.lighter_credentials().eth_private_key
-        if not eth:
-            raise AuthenticationError(f"{self.id} this transaction needs the account owner's Ethereum key "
-                                      "(options['ethPrivateKey'])")
+        eth = self._owner_key(self.lighter_credentials())
         l1_check(signed.message_to_sign)
         return type(signed)(signed.tx_type, with_l1_sig(signed.tx_info, l1_sign(eth, signed.message_to_sign)),
                             signed.tx_hash, signed.message_to_sign)
@@ -302,6 +306,8 @@ class TxMixin:
         """Sign and send one transaction; returns the venue's answer (``tx_hash`` included)."""
         self._check_ranges([tx])
         state = await self._trading_ready()
+        if l1_check is not None:
+            self._owner_key(state.creds)  # refuse before any key or nonce request
         manager = state.pool.pick() if api_key_index is None else state.pool.get(api_key_index)
         await self._check_key(state, manager)
 

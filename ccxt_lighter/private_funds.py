@@ -103,9 +103,11 @@ class FundsMixin:
         await self.load_markets()
         asset_id, decimals, code = self._asset(code)
         units = self._units(amount, decimals)
+        memo = self._memo(params.get("memo"))
         own = await self._resolve_account()
         src_route, dst_route, to_index = self._transfer_ends(fromAccount, toAccount, own, code, params)
-        memo = self._memo(params.get("memo"))
+        # range-check the destination before the fee and owner look-ups send it anywhere
+        self._check_ranges([o.Transfer(to_index, asset_id, src_route, dst_route, units, 0, memo)])
         fee, l1_check = 0, None
         if to_index != own:
             fee = await self._transfer_fee(own, to_index)
@@ -170,12 +172,12 @@ class FundsMixin:
         await self.load_markets()
         asset_id, decimals, code = self._asset(code)
         units = self._units(amount, decimals)
-        own_address = await self._own_l1_address()
-        if address and own_address and str(address).lower() != str(own_address).lower():
-            raise BadRequest(f"{self.id} withdrawals go to the account's own L1 address {own_address}")
         route = self._route(params.get("route", "perp" if code == "USDC" else "spot"))
         if route is None:
             raise BadRequest(f"{self.id} params['route'] must be 'perp' or 'spot'")
+        own_address = await self._own_l1_address()
+        if address and own_address and str(address).lower() != str(own_address).lower():
+            raise BadRequest(f"{self.id} withdrawals go to the account's own L1 address {own_address}")
         answer = await self._send_tx(o.Withdraw(asset_id, route, units))
         now = self.milliseconds()
         # the L1 hash exists only once the withdrawal is claimed; until then the L2 tx hash identifies it
