@@ -307,7 +307,7 @@ class TxMixin:
         self._check_ranges([tx])
         state = await self._trading_ready()
         if l1_check is not None:
-            self._owner_key(state.creds)  # refuse before any key or nonce request
+            self._owner_key(self.lighter_credentials())  # refuse before any key or nonce request
         manager = state.pool.pick() if api_key_index is None else state.pool.get(api_key_index)
         await self._check_key(state, manager)
 
