@@ -266,14 +266,19 @@ def unified_order(market: Mapping, spec: o.OrderSpec, facts: Mapping, legs: Mapp
 
 # ----------------------------------------------------------------------------- edit / cancel
 
+def modify_ticks(market: Mapping, amount: Any, price: Any, trigger_price: Any = None) -> tuple:
+    """Ticks of the editOrder values that were given (None where not): bad values raise before any request."""
+    return (None if amount is None else amount_ticks(market, amount, allow_zero=True, check_min=False),
+            None if price is None else price_ticks(market, price),
+            0 if trigger_price is None else price_ticks(market, trigger_price, "triggerPrice"))
+
+
 def build_modify(market: Mapping, index: int, amount: Any, price: Any, trigger_price: Any = None,
                  attributes: Optional[o.TxAttributes] = None) -> o.ModifyOrder:
     if amount is None or price is None:
         raise ArgumentsRequired("editOrder() needs the new amount and price")
-    tx = o.ModifyOrder(int(market["id"]), index, amount_ticks(market, amount, allow_zero=True, check_min=False),
-                       price_ticks(market, price),
-                       0 if trigger_price is None else price_ticks(market, trigger_price, "triggerPrice"),
-                       0, attributes or o.TxAttributes())
+    base, ticks, trigger = modify_ticks(market, amount, price, trigger_price)
+    tx = o.ModifyOrder(int(market["id"]), index, base, ticks, trigger, 0, attributes or o.TxAttributes())
     try:
         o.validate(tx)
     except o.TxRangeError as exc:

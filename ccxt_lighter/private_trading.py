@@ -21,7 +21,7 @@ from typing import Any, Dict, List, Optional, Tuple
 from ccxt.base.errors import ArgumentsRequired, BadRequest, NotSupported, OrderNotFound
 
 from . import orders as o
-from .order_builder import OrderPlan, build_modify, build_order, needs_book
+from .order_builder import OrderPlan, build_modify, build_order, modify_ticks, needs_book
 from .order_fields import Context, parse_order_id
 from .parsers_account import parse_my_trade, parse_order
 from .scaling import to_decimal
@@ -159,6 +159,7 @@ class TradingMixin:
         market = self._order_market(index, symbol, "editOrder")
         trigger = params.get("triggerPrice", params.get("stopLossPrice", params.get("takeProfitPrice")))
         if amount is None or price is None:
+            modify_ticks(market, amount, price, trigger)  # the given values fail here, before the look-up
             current = await self.fetch_order(str(index), market["symbol"])
             amount = current["amount"] if amount is None else amount
             price = current["price"] if price is None else price

@@ -85,6 +85,8 @@ CASES = [
     ("transfer to an account index beyond the range", lambda ex: ex.transfer("USDC", 1, "swap", str(2**48)),
      BadRequest),
     ("withdraw on an unknown route", lambda ex: ex.withdraw("USDC", 1, None, None, {"route": "moon"}), BadRequest),
+    ("edit with only a price off tick", lambda ex: ex.edit_order("1234", SYMBOL, "limit", "buy", None, 3000.001),
+     InvalidOrder),
     ("withdraw of zero", lambda ex: ex.withdraw("USDC", 0, None), BadRequest),
     ("self-trade prevention 'none'", _order(SYMBOL, "limit", "buy", 0.1, 3000, selfTradePrevention="none"),
      InvalidOrder),
