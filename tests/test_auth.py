@@ -6,17 +6,11 @@ from ccxt_lighter.auth import MAX_LIFETIME, AuthTokenCache
 
 
 @pytest.fixture
-def native_signer_or_skip():
-    """The official library with a fresh key at (account 77, slot 4); skipped when it is absent."""
-    try:
-        from ccxt_lighter.signer import get_backend
-
-        signer = get_backend("native")
-    except Exception as exc:  # noqa: BLE001 - any reason the library cannot load means skip
-        pytest.skip(f"native signer unavailable: {exc}")
-    private, public = signer.generate_api_key()
-    signer.register_key(private, 304, 4, 77)
-    return signer, 77, 4, public
+def native_signer_with_key(native_signer):
+    """The official library (installed by the set-up as a user would) with a fresh key at (account 77, slot 4)."""
+    private, public = native_signer.generate_api_key()
+    native_signer.register_key(private, 304, 4, 77)
+    return native_signer, 77, 4, public
 
 
 class Clock:
@@ -84,9 +78,9 @@ def test_repr_hides_tokens():
     assert token not in repr(cache._entries)
 
 
-def test_native_signer_token_verifies(native_signer_or_skip):
+def test_native_signer_token_verifies(native_signer_with_key):
     """A real token from the signer library has the documented shape and deadline."""
-    signer, account, key, public = native_signer_or_skip
+    signer, account, key, public = native_signer_with_key
     clock = Clock(1_900_000_000.0)
     cache = AuthTokenCache(signer.create_auth_token, lifetime=8 * 3600, clock=clock)
     token = cache.get(account, key)
