@@ -63,10 +63,16 @@ class TradingMixin:
 
     async def create_orders(self, orders: List[Dict[str, Any]], params: Dict[str, Any] = {}) -> List[Dict[str, Any]]:
         """Place many orders through sendTxBatch (chunks of 50, consecutive nonces of one key).
-        Not confirmed one by one: waitForExecution is refused here (fetchOrders shows the outcome)."""
-        if any((p or {}).get("waitForExecution") for p in [params] + [x.get("params") for x in orders or []]):
+        Not confirmed one by one: waitForExecution is refused here (fetchOrders shows the outcome), and
+        so is ``priceProtection: False`` (the batch endpoint always protects)."""
+        every = [params] + [x.get("params") for x in orders or []]
+        if any((p or {}).get("waitForExecution") for p in every):
             raise NotSupported(f"{self.id} createOrders() does not wait for execution; use createOrder() "
                                "with waitForExecution, or fetchOrder() the ids afterwards")
+        if any((p or {}).get("priceProtection") is False for p in every):
+            # sendTxBatch has no price_protection field: the venue applies its default (on) to every tx
+            raise NotSupported(f"{self.id} createOrders() cannot switch price protection off (sendTxBatch has no "
+                               "such field); use createOrder() with priceProtection=False")
         specs = [(x.get("symbol"), x.get("type"), x.get("side"), x.get("amount"), x.get("price"),
                   self.extend(params, x.get("params") or {})) for x in orders]
         plans = await self._plan_orders(specs)

@@ -47,10 +47,18 @@ class WsTradingMixin:
         finally:
             _OVER_WS.reset(token)
 
+    def _refuse_unprotected(self, *param_sets) -> None:
+        """The WS sendtx has no price_protection field (always on): refuse False before any signing."""
+        if any((p or {}).get("priceProtection") is False for p in param_sets):
+            raise NotSupported(f"{self.id} price protection cannot be switched off over the WebSocket; "
+                               "use the REST method")
+
     async def create_order_ws(self, symbol: str, type: str, side: str, amount, price=None, params={}):
+        self._refuse_unprotected(params)
         return await self._over_ws(self.create_order, symbol, type, side, amount, price, params)
 
     async def create_orders_ws(self, orders: List[dict], params={}):
+        self._refuse_unprotected(params, *[x.get("params") for x in orders or []])
         return await self._over_ws(self.create_orders, orders, params)
 
     async def edit_order_ws(self, id: str, symbol: str, type: str, side: str, amount=None, price=None, params={}):
@@ -85,9 +93,7 @@ class WsTradingMixin:
                 "tx_types": json.dumps([s.tx_type for s in signed], separators=(",", ":")),
                 "tx_infos": json.dumps([s.tx_info for s in signed], separators=(",", ":"))}})
         else:
-            if price_protection is False:
-                raise NotSupported(f"{self.id} price protection cannot be switched off over the WebSocket; "
-                                   "use the REST method")
+            self._refuse_unprotected({"priceProtection": price_protection})  # backstop; callers check first
             one = signed[0]
             # the WS takes tx_info as an object; price protection has no WS field (always on)
             frame = Frame({"type": "jsonapi/sendtx",

@@ -62,6 +62,9 @@ CASES = [
     ("batch with waitForExecution", lambda ex: ex.create_orders([
         {"symbol": SYMBOL, "type": "limit", "side": "buy", "amount": 0.1, "price": 2900,
          "params": {"waitForExecution": True}}]), NotSupported),
+    ("batch with price protection off", lambda ex: ex.create_orders([
+        {"symbol": SYMBOL, "type": "market", "side": "buy", "amount": 0.1, "price": 2900,
+         "params": {"priceProtection": False}}]), NotSupported),
     ("cancel non-numeric id", lambda ex: ex.cancel_order("abc", SYMBOL), OrderNotFound),
     ("cancel unknown id without symbol", lambda ex: ex.cancel_order("123456"), ArgumentsRequired),
     ("cancel without any id", lambda ex: ex.cancel_order(None, SYMBOL), ArgumentsRequired),

@@ -125,3 +125,26 @@ async def test_tx_waiting_on_a_dropped_socket_fails_with_network_error(sim, sim_
     assert ex._ws_main_client() is not client  # a successor took over
     placed = await ex.create_order_ws(ETH, "limit", "buy", 0.01, bid_below(sim))
     assert placed["id"] in open_orders(sim, sim_account["account_index"])
+
+
+async def test_price_protection_off_is_refused_over_ws_before_signing(sim, sim_account, ex):
+    from ccxt.base.errors import NotSupported
+
+    await ex.create_order_ws(ETH, "limit", "buy", 0.01, bid_below(sim))  # state ready, key checked
+    signed = []
+    real_sign = ex._sign_txs
+
+    async def counting_sign(items, *args, **kwargs):
+        signed.append(len(items))
+        return await real_sign(items, *args, **kwargs)
+
+    ex._sign_txs = counting_sign
+    nonce_before = ex._lighter_state.pool.get(4).next_nonce
+    with pytest.raises(NotSupported, match="price protection"):
+        await ex.create_order_ws(ETH, "market", "buy", 0.01, bid_below(sim, 1.2), {"priceProtection": False})
+    with pytest.raises(NotSupported, match="price protection"):
+        await ex.create_orders_ws([{"symbol": ETH, "type": "market", "side": "buy", "amount": 0.01,
+                                    "price": bid_below(sim, 1.2), "params": {"priceProtection": False}}])
+    assert signed == [] and ex._lighter_state.pool.get(4).next_nonce == nonce_before
+    await ex.create_order_ws(ETH, "limit", "buy", 0.01, bid_below(sim), {"priceProtection": True})  # on = default
+    assert signed == [1]
