@@ -18,6 +18,7 @@ from ccxt.base.errors import ArgumentsRequired, BadRequest, ExchangeError
 from ccxt.base.precise import Precise
 
 from . import orders as o
+from .cursor_paging import HISTORY_CURSOR_FIELDS, cursor_pages
 from .keys import check_register_message, check_transfer_message, new_key_pair, public_key_of
 from .nonce import NonceManager
 from .parsers_account import ms, parse_account, parse_my_trade
@@ -77,18 +78,15 @@ class FundsMixin:
                      limit: Optional[int]) -> List[Dict[str, Any]]:
         """Rows of a cursor-paged private history endpoint, newest pages first."""
         rows: List[Dict[str, Any]] = []
-        cursor = None
-        for _ in range(int(self.options.get("fetchHistoryMaxPages", 10))):
-            page_request = dict(request)
-            if cursor:
-                page_request["cursor"] = cursor
-            response = await self._private_get(path, page_request) or {}
-            page = response.get(key) or []
+
+        async def get(page_request):
+            return await self._private_get(path, page_request)
+
+        async for page in cursor_pages(get, request, key, self.options.get("fetchHistoryMaxPages", 10),
+                                       HISTORY_CURSOR_FIELDS):
             rows.extend(page)
-            cursor = response.get("next_cursor") or response.get("cursor")
             oldest = min((ms(r.get("timestamp", r.get("executed_at"))) or 0 for r in page), default=0)
-            if not page or not cursor or (limit is not None and len(rows) >= limit) or \
-                    (since is not None and oldest < since):
+            if (limit is not None and len(rows) >= limit) or (since is not None and oldest < since):
                 break
         return rows
 

@@ -21,6 +21,7 @@ from typing import Any, Dict, List, Optional, Tuple
 from ccxt.base.errors import ArgumentsRequired, BadRequest, NotSupported, OrderNotFound
 
 from . import orders as o
+from .cursor_paging import cursor_pages
 from .order_builder import OrderPlan, build_modify, build_order, modify_ticks, needs_book
 from .order_fields import Context, parse_order_id
 from .parsers_account import parse_my_trade, parse_order
@@ -262,23 +263,20 @@ class TradingMixin:
         for row in (active or {}).get("orders") or []:
             if str(row.get(key)) == str(index):
                 return row
-        cursor = None
-        for _ in range(int(self.options.get("fetchOrderMaxPages", 5))):
-            page, cursor = await self._inactive_page(account, market_id, MAX_PAGE, cursor, params)
+        async for page in self._inactive_pages(account, market_id, MAX_PAGE, params,
+                                               self.options.get("fetchOrderMaxPages", 5)):
             for row in page:
                 if str(row.get(key)) == str(index):
                     return row
-            if not cursor:
-                return None
         return None
 
-    async def _inactive_page(self, account: int, market_id: Any, limit: int, cursor: Optional[str],
-                             params: Dict[str, Any]) -> Tuple[List[Dict[str, Any]], Optional[str]]:
-        request = {"account_index": account, "market_id": market_id, "limit": limit}
-        if cursor:
-            request["cursor"] = cursor
-        response = await self._private_get("accountInactiveOrders", self.extend(request, params))
-        return (response or {}).get("orders") or [], (response or {}).get("next_cursor") or None
+    def _inactive_pages(self, account: int, market_id: Any, limit: int, params: Dict[str, Any], max_pages):
+        """Pages of accountInactiveOrders (finished orders), newest first."""
+        async def get(request):
+            return await self._private_get("accountInactiveOrders", request)
+
+        request = self.extend({"account_index": account, "market_id": market_id, "limit": limit}, params)
+        return cursor_pages(get, request, "orders", max_pages)
 
     async def fetch_open_orders(self, symbol: Optional[str] = None, since: Optional[int] = None,
                                 limit: Optional[int] = None, params: Dict[str, Any] = {}) -> List[Dict[str, Any]]:
@@ -298,13 +296,13 @@ class TradingMixin:
         market = self.market(symbol) if symbol is not None else None
         market_id = o.NIL_MARKET_INDEX if market is None else market["id"]
         want = limit or MAX_PAGE
-        result, cursor = [], None
-        for _ in range(int(self.options.get("fetchOrdersMaxPages", 5))):
-            page, cursor = await self._inactive_page(account, market_id, min(MAX_PAGE, max(want, 1)), cursor, params)
+        result = []
+        async for page in self._inactive_pages(account, market_id, min(MAX_PAGE, max(want, 1)), params,
+                                               self.options.get("fetchOrdersMaxPages", 5)):
             parsed = [self.parse_order(row, market) for row in page]
             result.extend(x for x in parsed if statuses is None or x["status"] in statuses)
             oldest = min((x["timestamp"] or 0 for x in parsed), default=0)
-            if not cursor or len(result) >= want or (since is not None and oldest < since):
+            if len(result) >= want or (since is not None and oldest < since):
                 break
         return self.filter_by_symbol_since_limit(self.sort_by(result, "timestamp"), symbol, since, limit)
 
@@ -350,19 +348,18 @@ class TradingMixin:
     async def _my_trade_pages(self, request: Dict[str, Any], since: Optional[int], limit: Optional[int]) -> List[Dict]:
         want = limit or MAX_PAGE
         rows: List[Dict[str, Any]] = []
-        cursor = None
-        for _ in range(int(self.options.get("fetchMyTradesMaxPages", 10))):
-            page_request = dict(request, limit=min(MAX_PAGE, want - len(rows) if since is None else MAX_PAGE))
-            if cursor:
-                page_request["cursor"] = cursor
-            response = await self._private_get("trades", page_request)
-            page = (response or {}).get("trades") or []
+        request = dict(request, limit=min(MAX_PAGE, want) if since is None else MAX_PAGE)
+
+        async def get(page_request):
+            return await self._private_get("trades", page_request)
+
+        async for page in cursor_pages(get, request, "trades", self.options.get("fetchMyTradesMaxPages", 10)):
             rows.extend(page)
-            cursor = (response or {}).get("next_cursor")
-            stamps = [self._trade_ms(t) for t in page]
-            if not cursor or not page or (since is None and len(rows) >= want) or \
-                    (since is not None and min(stamps) < since):
+            if (since is None and len(rows) >= want) or \
+                    (since is not None and min(self._trade_ms(t) for t in page) < since):
                 break
+            if since is None:
+                request["limit"] = min(MAX_PAGE, want - len(rows))  # read before the next page
         return rows
 
     @staticmethod
