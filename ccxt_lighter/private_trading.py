@@ -24,7 +24,7 @@ from . import orders as o
 from .cursor_paging import cursor_pages
 from .order_builder import OrderPlan, build_modify, build_order, modify_ticks, needs_book
 from .order_fields import Context, parse_order_id
-from .parsers_account import parse_my_trade, parse_order
+from .parsers_account import ms, parse_my_trade, parse_order
 from .scaling import to_decimal
 
 MAX_PAGE = 100
@@ -380,6 +380,31 @@ class TradingMixin:
             index = int(order["info"]["order_index"])
         request = {"account_index": account, "order_index": index, "sort_by": "timestamp", "sort_dir": "desc"}
         rows = await self._my_trade_pages(self.extend(request, params), since, limit)
+        if not rows:  # a TWAP parent never trades itself: its twap-sub slices do
+            rows = await self._twap_slice_trades(index, account, symbol, since, params)
         market = self.market(symbol) if symbol is not None else None
         trades = [parse_my_trade(self, row, account, market) for row in rows]
         return self.filter_by_since_limit(self.sort_by(trades, "timestamp"), since, limit)
+
+    async def _twap_slice_trades(self, index: int, account: int, symbol: Optional[str], since: Optional[int],
+                                 params: Dict[str, Any]) -> List[Dict[str, Any]]:
+        """Fills of a TWAP parent's slices (venue: type ``twap-sub`` orders, IOC, with
+        ``parent_order_index`` = the parent; the trades name the slice, not the parent). Empty for
+        any other order. Slices are finished orders younger than the parent, so the scan of
+        accountInactiveOrders stops at the parent's creation time."""
+        parent = await self.fetch_order(str(index), symbol, {"accountIndex": account})
+        if parent["info"].get("type") != "twap":
+            return []
+        market, born = self.market(parent["symbol"]), parent["timestamp"] or 0
+        slices = set()
+        async for page in self._inactive_pages(account, market["id"], MAX_PAGE, params,
+                                               self.options.get("fetchOrdersMaxPages", 5)):
+            slices.update(str(row.get("order_index")) for row in page
+                          if str(row.get("parent_order_index")) == str(index))
+            if min((ms(row.get("timestamp")) or 0 for row in page), default=0) < born:
+                break
+        if not slices:
+            return []
+        request = {"account_index": account, "market_id": market["id"], "sort_by": "timestamp", "sort_dir": "desc"}
+        rows = await self._my_trade_pages(self.extend(request, params), max(born, since or 0), None)
+        return [row for row in rows if str(row.get("ask_id")) in slices or str(row.get("bid_id")) in slices]

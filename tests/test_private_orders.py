@@ -155,6 +155,12 @@ async def test_twap_order_fills_in_slices_on_the_sim_clock(ex, sim, sim_account)
     slice_order = await ex.fetch_order(trades[0]["order"], SYMBOL)  # fills belong to the twap-sub children
     assert slice_order["info"]["type"] == "twap-sub"
     assert slice_order["info"]["parent_order_index"] == parent["info"]["order_index"]
+    by_parent = await ex.fetch_order_trades(order["id"], SYMBOL)  # the parent's fills = its slices' fills
+    assert sorted(t["id"] for t in by_parent) == sorted(t["id"] for t in trades)
+    by_index = await ex.fetch_order_trades(parent["info"]["order_index"], SYMBOL)
+    assert [t["id"] for t in by_index] == [t["id"] for t in by_parent]
+    for trade in by_parent:
+        check("trade", ex, trade, "fetchOrderTrades", symbol=SYMBOL)
 
     canceled = await ex.cancel_order(order["id"], SYMBOL)
     assert canceled["status"] == "canceled"
