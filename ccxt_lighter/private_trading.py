@@ -18,10 +18,11 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any, Dict, List, Optional, Tuple
 
-from ccxt.base.errors import ArgumentsRequired, BadRequest, NotSupported, OrderNotFound
+from ccxt.base.errors import ArgumentsRequired, BadRequest, NetworkError, NotSupported, OrderNotFound
 
 from . import orders as o
 from .cursor_paging import cursor_pages
+from .nonce import UNKNOWN, classify
 from .order_builder import OrderPlan, build_modify, build_order, modify_ticks, needs_book
 from .order_fields import Context, parse_order_id
 from .parsers_account import ms, parse_my_trade, parse_order
@@ -35,6 +36,14 @@ class _DryIds:
 
     def next(self) -> int:
         return 1
+
+
+def _unknown_outcome(exc: BaseException, plan: OrderPlan) -> BaseException:
+    """When the answer was lost (timeout, dropped connection) the order may be live: say which id
+    to look for, in an exception of the same class. Answers the venue gave are left alone."""
+    if classify(exc) != UNKNOWN:
+        return exc
+    return type(exc)(f"{exc} -- the order may have been placed: fetchOrder('{plan.client_order_index}') tells")
 
 
 class TradingMixin:
@@ -58,7 +67,10 @@ class TradingMixin:
         without it a refused order shows up afterwards in fetchOrder as ``rejected``/``canceled``.
         """
         plan = (await self._plan_orders([(symbol, type, side, amount, price, params)]))[0]
-        answer = await self._send_tx(plan.tx, price_protection=plan.price_protection)
+        try:
+            answer = await self._send_tx(plan.tx, price_protection=plan.price_protection)
+        except NetworkError as exc:
+            raise _unknown_outcome(exc, plan) from exc
         placed = self._placed(plan, answer, answer.get("tx_hash"))
         return await self._confirm(placed, answer.get("tx_hash")) if self._confirm_wanted(params) else placed
 

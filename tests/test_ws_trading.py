@@ -148,3 +148,26 @@ async def test_price_protection_off_is_refused_over_ws_before_signing(sim, sim_a
     assert signed == [] and ex._lighter_state.pool.get(4).next_nonce == nonce_before
     await ex.create_order_ws(ETH, "limit", "buy", 0.01, bid_below(sim), {"priceProtection": True})  # on = default
     assert signed == [1]
+
+
+async def test_an_order_whose_answer_is_lost_names_its_id_and_can_be_found(sim, sim_account, ex):
+    """The socket dies after the venue took the tx but before its answer left: the outcome is unknown
+    to the client, so the error names the order id, and fetchOrder with it finds the live order."""
+    await ex.create_order_ws(ETH, "limit", "buy", 0.01, bid_below(sim))
+    await post(sim, "/sim/faults", {"latency_ms": 1500})  # the answer waits; the tx is already executed
+    try:
+        attempt = asyncio.ensure_future(ex.create_order_ws(ETH, "limit", "buy", 0.01, bid_below(sim, 0.8)))
+        for _ in range(200):
+            await asyncio.sleep(0.01)
+            if len(open_orders(sim, sim_account["account_index"])) == 2:
+                break
+        for session in list(sim.stream.sessions):
+            session.drop()
+        with pytest.raises(NetworkError) as lost:
+            await asyncio.wait_for(attempt, 10)
+    finally:
+        await post(sim, "/sim/faults", {"latency_ms": 0})
+    order_id = str(lost.value).split("fetchOrder('")[1].split("'")[0]
+    assert order_id in open_orders(sim, sim_account["account_index"])
+    found = await ex.fetch_order(order_id, ETH)
+    assert (found["id"], found["status"], found["price"]) == (order_id, "open", bid_below(sim, 0.8))
