@@ -172,6 +172,29 @@ async def test_auth_token_renewal_resubscribes_private_channels(sim, sim_account
         await ex.close()
 
 
+async def test_the_renewal_timer_fires_on_its_own_before_each_deadline(sim, sim_account):
+    """Tokens of 60 s, renewed 59 s before expiry: the timer alone renews (and resubscribes) about once
+    a second, each time for the new token's deadline, and the stream keeps delivering."""
+    ex = make_exchange(sim, sim_account, authTokenLifetime=60, wsConnection={"authRefreshMargin": 59})
+    account = sim_account["account_index"]
+    try:
+        await ex.load_markets()
+        first = asyncio.ensure_future(ex.watch_orders())
+        assert await settle(lambda: f"account_all_orders:{account}" in server_topics(sim))
+        state = ex._lighter_state
+        made, deadline = state.auth.created, state.auth.deadline(account, 4)
+        assert await settle(lambda: state.auth.created >= made + 2, attempts=1000)  # no call of ours
+        assert state.auth.deadline(account, 4) > deadline
+        assert f"account_all_orders:{account}" in server_topics(sim)
+        placed = await ex.create_order(ETH, "limit", "buy", 0.01, bid_below(sim, 0.9))
+        seen = set()
+        while placed["id"] not in seen:
+            seen |= {o["id"] for o in await asyncio.wait_for(ex.watch_orders(), 10)}
+        assert first.done()
+    finally:
+        await ex.close()
+
+
 def test_refresh_is_scheduled_before_the_deadline():
     from ccxt_lighter.pro import lighter
 
