@@ -1,46 +1,120 @@
-"""Lighter WebSocket channels: one small value type per subscription.
+"""Lighter WebSocket channels: the one table of the venue's channels, and one small value type per
+subscription. The simulator (``sim/ws_channels.py``) imports this table; this module imports
+nothing of the simulator.
 
-Venue facts (REFERENCE.md 6.2, 6.4):
-* a client subscribes with ``{"type": "subscribe", "channel": "order_book/0"}`` ("/" separators)
-  and the server answers on the *topic* ``order_book:0`` (":" separators);
-* account channels carry an auth token in the subscribe frame (``"auth": "<token>"``); the sources
-  disagree on which strictly need it, so every account channel sends one;
-* acknowledgements and errors name the topic (``{"type":"unsubscribed","channel":"order_book:0"}``,
-  ``{"type":"error","code":30012,"channel":"order_book:0"}``), and some account topics are echoed
-  with fewer id segments than were subscribed (``account_orders:0`` for ``account_orders/0/1234``).
+Venue facts, one rule each with its REFERENCE.md section:
 
-Invariant: a :class:`Channel` is the only place that knows both spellings, so a subscription, its
-ack, its data frames and its unsubscribe can never disagree about which channel they mean.
+1. Subscribe with ``{"type": "subscribe", "channel": "order_book/0"}`` ("/" separators); server
+   frames name the *topic* ``order_book:0`` (":" separators) -- 6.2.
+2. The first data frame is ``subscribed/<name>`` (snapshot), later ones ``update/<name>`` -- 6.2
+   ("Replies") and the "Snapshot / update types" column of 6.4.
+3. Channel names and their arguments, in subscribe order (``account_orders/{market}/{account}``:
+   market first) -- the "Channel (subscribe)" column of 6.4. ``notification`` is the [TS] name
+   (asyncapi says ``notifications`` ⚠) -- 6.4.
+4. ``market_stats/{market}`` streams perps and ``spot_market_stats/{market}`` spot markets ("like
+   market_stats without funding/OI"); both also take ``all`` -- 6.4 rows.
+5. Candle resolutions over WS are 1m..1d (1w is REST-only ⚠) -- 6.4 ``candle`` row.
+6. Auth rule -- the "Auth" column of 6.4 and its note: "no" = :data:`PUBLIC` (no token);
+   "yes" (Lighter's asyncapi lists auth) = :data:`REQUIRED`; "yes*" (asyncapi lists none, [NT]
+   sends one anyway) = :data:`OPTIONAL`: served without a token, and a token that is sent is
+   accepted (so it may be checked).
+7. A client sends ``"auth": "<token>"`` on every non-public channel, OPTIONAL ones included:
+   "send auth on every account channel; it is accepted everywhere" -- 6.4 note, 11 (which ones
+   strictly need it is an open point). This is :attr:`ChannelSpec.sends_token`.
+8. Acknowledgements and errors name the topic (``{"type":"unsubscribed","channel":"order_book:0"}``,
+   ``{"type":"error","code":30012,"channel":"order_book:0"}``) -- 5, 6.2; some account topics are
+   echoed with fewer id segments than were subscribed (``account_orders:0`` for
+   ``account_orders/0/1234``) -- no REFERENCE source: a tolerance kept from the earlier client
+   (:meth:`Channel.matches_topic`), harmless when the venue echoes the full topic.
+9. Left out: ``rfq`` (auth "?" and no subscribe form in 6.4) and the front end's internal variants
+   (``trade_fe``, ``account_all_positions_fe``, ...: "not needed") -- 6.4.
+
+Where the client's and the simulator's tables used to disagree, rule 6 decides: the client's old
+"needs auth" flag was rule 7 (the sending policy), the simulator's "optional" was rule 6.
+
+Invariants: :data:`CHANNELS` is the only list of channel names, arguments and auth rules; a
+:class:`Channel` is the only place that knows both spellings, so a subscription, its ack, its data
+frames and its unsubscribe can never disagree about which channel they mean.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Dict, Optional, Tuple
 
-# name -> (argument names in subscribe order, needs auth)
-CHANNEL_SPECS: Dict[str, Tuple[Tuple[str, ...], bool]] = {
-    "order_book": (("market",), False),
-    "ticker": (("market",), False),
-    "trade": (("market",), False),
-    "market_stats": (("market",), False),  # market index or "all"
-    "spot_market_stats": (("market",), False),
-    "candle": (("market", "resolution"), False),
-    "mark_price_candle": (("market", "resolution"), False),
-    "height": ((), False),
-    "account_all": (("account",), True),
-    "account_market": (("market", "account"), True),
-    "account_all_orders": (("account",), True),
-    "account_orders": (("market", "account"), True),
-    "account_all_trades": (("account",), True),
-    "account_all_positions": (("account",), True),
-    "account_all_assets": (("account",), True),
-    "account_spot_avg_entry_prices": (("account",), True),
-    "user_stats": (("account",), True),
-    "account_tx": (("account",), True),
-    "notification": (("account",), True),
-    "pool_data": (("account",), True),
-    "pool_info": (("account",), True),
-}
+# Auth rules (rule 6).
+PUBLIC, REQUIRED, OPTIONAL = "public", "required", "optional"
+
+# Argument kinds (rules 3-5): what each "/" segment after the name is.
+MARKET = "market"            # a market id
+PERP_OR_ALL = "perp_or_all"  # a perp market id or "all"
+SPOT_OR_ALL = "spot_or_all"  # a spot market id or "all"
+ACCOUNT = "account"          # an account index
+RESOLUTION = "resolution"    # one of WS_RESOLUTIONS
+MARKET_KINDS = (MARKET, PERP_OR_ALL, SPOT_OR_ALL)
+
+WS_RESOLUTIONS = ("1m", "5m", "15m", "30m", "1h", "4h", "12h", "1d")  # rule 5
+
+SNAPSHOT, UPDATE = "subscribed", "update"  # frame type prefixes (rule 2)
+
+
+@dataclass(frozen=True)
+class ChannelSpec:
+    """One row of REFERENCE.md 6.4: a channel's name, argument kinds and auth rule."""
+
+    name: str
+    args: Tuple[str, ...]
+    auth: str
+
+    @property
+    def sends_token(self) -> bool:
+        """Whether a client puts an auth token in the subscribe frame (rule 7)."""
+        return self.auth != PUBLIC
+
+    @property
+    def per_market(self) -> bool:
+        return any(kind in MARKET_KINDS for kind in self.args)
+
+    @property
+    def per_account(self) -> bool:
+        return ACCOUNT in self.args
+
+    @property
+    def snapshot_type(self) -> str:
+        return f"{SNAPSHOT}/{self.name}"
+
+    @property
+    def update_type(self) -> str:
+        return f"{UPDATE}/{self.name}"
+
+
+def _table(*rows: Tuple[str, Tuple[str, ...], str]) -> Dict[str, ChannelSpec]:
+    return {name: ChannelSpec(name, args, auth) for name, args, auth in rows}
+
+
+# The rows of REFERENCE.md 6.4, in its order.
+CHANNELS: Dict[str, ChannelSpec] = _table(
+    ("order_book", (MARKET,), PUBLIC),
+    ("ticker", (MARKET,), PUBLIC),
+    ("trade", (MARKET,), PUBLIC),
+    ("market_stats", (PERP_OR_ALL,), PUBLIC),
+    ("spot_market_stats", (SPOT_OR_ALL,), PUBLIC),
+    ("candle", (MARKET, RESOLUTION), PUBLIC),
+    ("mark_price_candle", (MARKET, RESOLUTION), PUBLIC),
+    ("height", (), PUBLIC),
+    ("account_all", (ACCOUNT,), OPTIONAL),
+    ("account_market", (MARKET, ACCOUNT), REQUIRED),
+    ("account_all_orders", (ACCOUNT,), REQUIRED),
+    ("account_orders", (MARKET, ACCOUNT), REQUIRED),
+    ("account_all_trades", (ACCOUNT,), OPTIONAL),
+    ("account_all_positions", (ACCOUNT,), OPTIONAL),
+    ("account_all_assets", (ACCOUNT,), REQUIRED),
+    ("account_spot_avg_entry_prices", (ACCOUNT,), REQUIRED),
+    ("user_stats", (ACCOUNT,), OPTIONAL),
+    ("account_tx", (ACCOUNT,), REQUIRED),
+    ("notification", (ACCOUNT,), REQUIRED),
+    ("pool_data", (ACCOUNT,), REQUIRED),
+    ("pool_info", (ACCOUNT,), REQUIRED),
+)
 
 
 SECRET_KEYS = ("auth", "Sig", "tx_info", "tx_infos")
@@ -64,25 +138,31 @@ def _masked(value):
 
 @dataclass(frozen=True)
 class Channel:
-    """A subscription: its name, its arguments (as strings) and whether it needs an auth token."""
+    """A subscription: a channel of :data:`CHANNELS` and its arguments (as strings)."""
 
     name: str
     args: Tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
-        spec = CHANNEL_SPECS.get(self.name)
+        spec = CHANNELS.get(self.name)
         if spec is None:
             raise ValueError(f"unknown Lighter channel {self.name!r}")
-        if len(self.args) != len(spec[0]):
-            raise ValueError(f"channel {self.name} takes {len(spec[0])} argument(s) {spec[0]}, got {self.args}")
+        if len(self.args) != len(spec.args):
+            raise ValueError(f"channel {self.name} takes {len(spec.args)} argument(s) {spec.args}, "
+                             f"got {self.args}")
 
     @classmethod
     def of(cls, name: str, *args: object) -> "Channel":
         return cls(name, tuple(str(a) for a in args))
 
     @property
+    def spec(self) -> ChannelSpec:
+        return CHANNELS[self.name]
+
+    @property
     def auth(self) -> bool:
-        return CHANNEL_SPECS[self.name][1]
+        """Whether the subscribe frame carries an auth token (rule 7: every non-public channel)."""
+        return self.spec.sends_token
 
     @property
     def subscribe_form(self) -> str:
@@ -132,8 +212,8 @@ def parse_subscribe_form(form: str) -> Channel:
 def channel_from_topic(topic: str) -> Optional[Channel]:
     """The channel a full topic names, or None when the topic is unknown or abbreviated."""
     parts = topic.split(":")
-    spec = CHANNEL_SPECS.get(parts[0])
-    if spec is None or len(parts) - 1 != len(spec[0]):
+    spec = CHANNELS.get(parts[0])
+    if spec is None or len(parts) - 1 != len(spec.args):
         return None
     return Channel(parts[0], tuple(parts[1:]))
 

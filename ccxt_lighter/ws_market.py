@@ -21,7 +21,7 @@ from . import channels as ch
 from . import ws_parsers as wp
 from .parsers import ohlcv_row
 
-WS_RESOLUTIONS = ("1m", "5m", "15m", "30m", "1h", "4h", "12h", "1d")
+WS_RESOLUTIONS = ch.WS_RESOLUTIONS
 
 
 class WsMarketMixin:

@@ -21,7 +21,7 @@ from typing import Callable, Dict, Iterator, List, Tuple
 
 from ..orders import MIN_SPOT_MARKET_INDEX
 from . import events as ev
-from .ws_channels import Channel
+from .ws_channels import SERVED, Channel
 
 Update = Tuple[str, dict]
 DAY_MS = 86_400_000
@@ -62,15 +62,15 @@ class AccountFeeds:
         self.settings = settings
         self._stats_sent: Dict[int, dict] = {}
 
-    def _frame(self, kind: str, ch: Channel, body: dict) -> dict:
-        return dict(body, channel=ch.topic, timestamp=self.engine.now_ms(), type=f"{kind}/{ch.name}")
+    def _snapshot_frame(self, ch: Channel, body: dict) -> dict:
+        return dict(body, channel=ch.topic, timestamp=self.engine.now_ms(), type=ch.spec.snapshot_type)
 
     # -- snapshots ------------------------------------------------------------------------------
     def snapshot(self, ch: Channel) -> dict:
         body = getattr(self, "_body_" + ch.name)(ch.account, ch.market)
         if ch.name == "user_stats":
             self._stats_sent[ch.account] = body["stats"]
-        return self._frame("subscribed", ch, body)
+        return self._snapshot_frame(ch, body)
 
     def _body_account_orders(self, a: int, m: int) -> dict:
         orders = self.engine.account_orders(a, m).get(m, [])
@@ -129,7 +129,8 @@ class AccountFeeds:
         """One update frame for ``name:args`` if anyone listens (``body`` is built only then)."""
         topic = ":".join((name,) + tuple(str(x) for x in args))
         if self.wanted(topic):
-            yield topic, dict(body(), channel=topic, timestamp=self.engine.now_ms(), type=f"update/{name}")
+            yield topic, dict(body(), channel=topic, timestamp=self.engine.now_ms(),
+                              type=SERVED[name].update_type)
 
     def _on_order(self, e: ev.OrderChanged) -> Iterator[Update]:
         a, m, orders = e.account_index, e.market_id, [e.order]

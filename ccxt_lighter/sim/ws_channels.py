@@ -1,51 +1,50 @@
-"""Channel names of Lighter's ``/stream`` WebSocket, as the simulator parses them.
+"""Channels of Lighter's ``/stream`` WebSocket, as the simulator parses and serves them.
 
-Venue fact (REFERENCE.md 6.2, 6.4): clients subscribe with ``/`` separators (``order_book/0``,
-``candle/0/1m``, ``account_orders/0/1234``); every server frame names the channel with ``:``
-(``order_book:0``, ``candle:0:1m``, ``account_orders:0:1234``). Account channels carry an auth
-token in the subscribe message; for some of them (account_all, account_all_trades,
-account_all_positions, user_stats) Lighter's own asyncapi lists no auth and ccxt's in-tree client
-subscribes to them without one, so there the token is optional (checked when given).
+The venue facts -- names, arguments, ``/`` vs ``:`` spellings, auth rules, candle resolutions --
+are the client's table (:data:`ccxt_lighter.channels.CHANNELS`, rules and REFERENCE.md sections in
+its docstring). This module adds only what is the simulator's own:
 
-Invariant: a :class:`Channel` exists only for a known channel name with well-formed arguments that
+* which of those channels it serves: all but :data:`NOT_SERVED` (the one list of the others, each
+  with the reason). A channel it does not serve is refused exactly like an unknown name, with
+  30005 "Invalid Channel" -- the venue's code for a channel it does not know (REFERENCE.md 5,
+  examples/error_codes.json ``AppErrWebsocketInvalidChannel``; ccxt's in-tree client reports the
+  ``{"error":{..}}`` form, see ``stream.py``);
+* arguments checked against this simulator's markets (a market id it does not list, a spot id on
+  ``market_stats``, a perp id on ``spot_market_stats``, an unknown resolution are 30005 too);
+* :class:`Channel`, the parsed form the feeds build payloads from (ints, ``all_markets``).
+
+The auth rule a subscription gets enforced (``stream.py``) is :attr:`Channel.auth`, i.e. the
+table's: REQUIRED needs a valid token, OPTIONAL checks one only when sent, PUBLIC ignores it.
+
+Invariant: a :class:`Channel` exists only for a served channel name with well-formed arguments that
 name a market / account / resolution of this simulator; everything else raises
 :class:`ChannelError` (30005 "Invalid Channel") before any subscription state changes.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterable, Optional, Tuple
+from typing import Dict, Iterable, Optional, Tuple
 
+from ..channels import (ACCOUNT, CHANNELS, MARKET_KINDS, OPTIONAL, PERP_OR_ALL, PUBLIC, REQUIRED,
+                        RESOLUTION, SPOT_OR_ALL, WS_RESOLUTIONS, ChannelSpec)
 from ..orders import MIN_SPOT_MARKET_INDEX
 from .errors import LighterError
 
 INVALID_CHANNEL = 30005
 
-# Resolutions served over WS (REFERENCE 6.4: 1m..1d; 1w is REST-only per the nautilus adapter).
-WS_RESOLUTIONS = ("1m", "5m", "15m", "30m", "1h", "4h", "12h", "1d")
-
-REQUIRED, OPTIONAL, PUBLIC = "required", "optional", "public"
-
-# name -> (argument kinds in order, auth rule)
-SPECS = {
-    "order_book": (("market",), PUBLIC),
-    "ticker": (("market",), PUBLIC),
-    "trade": (("market",), PUBLIC),
-    "market_stats": (("perp_or_all",), PUBLIC),
-    "spot_market_stats": (("spot_or_all",), PUBLIC),
-    "candle": (("market", "resolution"), PUBLIC),
-    "height": ((), PUBLIC),
-    "account_all": (("account",), OPTIONAL),
-    "account_market": (("market", "account"), REQUIRED),
-    "account_orders": (("market", "account"), REQUIRED),
-    "account_all_orders": (("account",), REQUIRED),
-    "account_all_trades": (("account",), OPTIONAL),
-    "account_all_positions": (("account",), OPTIONAL),
-    "account_all_assets": (("account",), REQUIRED),
-    "user_stats": (("account",), OPTIONAL),
-    "account_tx": (("account",), REQUIRED),
-    "notification": (("account",), REQUIRED),
+# The channels of the venue's table this simulator does not stream, and why. None of them is
+# watched by the client (ccxt_lighter), so nothing it does needs them.
+NOT_SERVED: Dict[str, str] = {
+    "mark_price_candle": "no WS feed built (the engine's mark candles are served over REST only)",
+    "account_spot_avg_entry_prices": "the engine keeps no spot average entry prices",
+    "pool_data": "the simulator has no public pools",
+    "pool_info": "the simulator has no public pools",
 }
+
+SERVED: Dict[str, ChannelSpec] = {name: spec for name, spec in CHANNELS.items() if name not in NOT_SERVED}
+
+__all__ = ["Channel", "ChannelError", "INVALID_CHANNEL", "NOT_SERVED", "OPTIONAL", "PUBLIC",
+           "REQUIRED", "SERVED", "WS_RESOLUTIONS", "parse_channel"]
 
 
 class ChannelError(LighterError):
@@ -66,19 +65,21 @@ class Channel:
     all_markets: bool = False
 
     @property
+    def spec(self) -> ChannelSpec:
+        return SERVED[self.name]
+
+    @property
     def args(self) -> Tuple[str, ...]:
-        kinds = SPECS[self.name][0]
-        out = []
-        for kind in kinds:
-            if kind in ("perp_or_all", "spot_or_all") and self.all_markets:
-                out.append("all")
-            elif kind in ("market", "perp_or_all", "spot_or_all"):
-                out.append(str(self.market))
-            elif kind == "account":
-                out.append(str(self.account))
-            else:
-                out.append(str(self.resolution))
-        return tuple(out)
+        return tuple(self._arg(kind) for kind in self.spec.args)
+
+    def _arg(self, kind: str) -> str:
+        if kind in (PERP_OR_ALL, SPOT_OR_ALL) and self.all_markets:
+            return "all"
+        if kind in MARKET_KINDS:
+            return str(self.market)
+        if kind == ACCOUNT:
+            return str(self.account)
+        return str(self.resolution)
 
     @property
     def topic(self) -> str:
@@ -92,18 +93,20 @@ class Channel:
 
     @property
     def auth(self) -> str:
-        return SPECS[self.name][1]
+        """The table's auth rule (PUBLIC / REQUIRED / OPTIONAL), which ``stream.py`` enforces."""
+        return self.spec.auth
 
 
 def parse_channel(text: object, market_ids: Iterable[int]) -> Channel:
-    """Parse a subscribe-form channel (``/`` separators) against the simulator's markets."""
+    """Parse a subscribe-form channel (``/`` separators) against the simulator's markets; a name
+    outside :data:`SERVED` (unknown to the venue, or in :data:`NOT_SERVED`) is 30005."""
     if not isinstance(text, str) or not text:
         raise ChannelError(" (empty)")
     parts = text.split("/")
-    spec = SPECS.get(parts[0])
+    spec = SERVED.get(parts[0])
     if spec is None:
         raise ChannelError(text)
-    kinds = spec[0]
+    kinds = spec.args
     if len(parts) - 1 != len(kinds):
         raise ChannelError(text)
     markets = set(market_ids)
@@ -114,21 +117,22 @@ def parse_channel(text: object, market_ids: Iterable[int]) -> Channel:
 
 
 def _parse_arg(kind: str, raw: str, markets: set, text: str) -> dict:
-    if kind == "resolution":
+    if kind == RESOLUTION:
         if raw not in WS_RESOLUTIONS:
             raise ChannelError(text)
         return {"resolution": raw}
-    if kind in ("perp_or_all", "spot_or_all") and raw == "all":
+    if kind in (PERP_OR_ALL, SPOT_OR_ALL) and raw == "all":
         return {"all_markets": True}
     value = _int(raw, text)
-    if kind == "account":
+    if kind == ACCOUNT:
         return {"account": value}
     if value not in markets:
         raise ChannelError(text)
-    # market_stats serves perps only, spot_market_stats spot only (ccxt's client relies on it too).
-    if kind == "perp_or_all" and value >= MIN_SPOT_MARKET_INDEX:
+    # market_stats streams perps, spot_market_stats spot markets (channels.py rule 4; ccxt's
+    # client relies on it too): the other kind of id is not a channel.
+    if kind == PERP_OR_ALL and value >= MIN_SPOT_MARKET_INDEX:
         raise ChannelError(text)
-    if kind == "spot_or_all" and value < MIN_SPOT_MARKET_INDEX:
+    if kind == SPOT_OR_ALL and value < MIN_SPOT_MARKET_INDEX:
         raise ChannelError(text)
     return {"market": value}
 

@@ -15,9 +15,9 @@ from __future__ import annotations
 
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
+# The venue's type prefixes (channels.py rule 2); the feeds name a frame's kind fr.SNAPSHOT/fr.UPDATE.
+from ..channels import SNAPSHOT, UPDATE  # noqa: F401 - re-exported
 from .ws_channels import Channel
-
-SNAPSHOT, UPDATE = "subscribed", "update"
 Level = Tuple[str, str]
 
 
