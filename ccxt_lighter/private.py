@@ -173,14 +173,22 @@ class TxMixin:
         address = creds.l1_address()
         if not address:
             raise AuthenticationError(f"{self.id} needs options['accountIndex'] or walletAddress")
+        accounts = await self._l1_accounts(address)
+        if not accounts:
+            raise AuthenticationError(f"{self.id} no Lighter account belongs to {address}")
+        self.options["_resolvedAccountIndex"] = cred.master_account({"sub_accounts": accounts})
+        return self.options["_resolvedAccountIndex"]
+
+    async def _l1_accounts(self, address: str) -> List[Dict[str, Any]]:
+        """The accounts of an L1 address (``accountsByL1Address``: master first, then sub-accounts);
+        empty when the venue knows none (it answers 400 with code 21100 "account not found")."""
         try:
             payload = await self._api("accountsByL1Address", "public", "GET", {"l1_address": address})
         except BadRequest as exc:
-            if getattr(exc, "venue_code", None) == 21100:  # account not found
-                raise AuthenticationError(f"{self.id} no Lighter account belongs to {address}") from None
+            if getattr(exc, "venue_code", None) == 21100:
+                return []
             raise
-        self.options["_resolvedAccountIndex"] = cred.master_account(payload)
-        return self.options["_resolvedAccountIndex"]
+        return [a for a in (payload or {}).get("sub_accounts") or [] if isinstance(a, dict)]
 
     def reset_trading_state(self) -> None:
         """Forget keys, nonces and tokens (call after changing credentials)."""

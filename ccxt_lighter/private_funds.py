@@ -160,9 +160,8 @@ class FundsMixin:
         address = await self._own_l1_address()
         if not address:
             return False
-        payload = await self._api("accountsByL1Address", "public", "GET", {"l1_address": address})
-        subs = (payload or {}).get("sub_accounts") or []
-        return any(str(a.get("index", a.get("account_index"))) == str(to_index) for a in subs if isinstance(a, dict))
+        subs = await self._l1_accounts(address)
+        return any(str(a.get("index", a.get("account_index"))) == str(to_index) for a in subs)
 
     async def withdraw(self, code: str, amount: float, address: str, tag: Any = None,
                        params: Dict[str, Any] = {}) -> Dict[str, Any]:
@@ -195,8 +194,7 @@ class FundsMixin:
         address = row.get("l1_address")
         if not address or set(str(address).lower().removeprefix("0x")) == {"0"}:
             return [parse_account(self, row)]
-        payload = await self._api("accountsByL1Address", "public", "GET", {"l1_address": address})
-        subs = [a for a in (payload or {}).get("sub_accounts") or [] if isinstance(a, dict)]
+        subs = await self._l1_accounts(address)
         return [parse_account(self, a) for a in subs] or [parse_account(self, row)]
 
     async def register_api_key(self, api_key_index: int, private_key: Optional[str] = None,
