@@ -16,7 +16,7 @@ Invariants:
 from __future__ import annotations
 
 import re
-from typing import Optional, Type, Union
+from typing import Optional, Tuple, Type, Union
 
 from ccxt.base.errors import (
     AuthenticationError, BadRequest, BadSymbol, DDoSProtection, DuplicateOrderId, ExchangeError,
@@ -240,6 +240,46 @@ def _as_int(code) -> Optional[int]:
         return int(code)
     except (TypeError, ValueError):
         return None
+
+
+#: codes of a body that reports success: 200, and 0 in documented success examples (systemConfig)
+SUCCESS_CODES = ("200", "0")
+
+VenueCode = Union[int, str, None]
+_CANONICAL_INT = re.compile(r"0|-?[1-9][0-9]*")
+
+
+def _venue_code(code) -> VenueCode:
+    """An integer code as int (the venue sends 21104 or "21104"); any other value unchanged, so a
+    message built from it reads exactly as the venue wrote it."""
+    if isinstance(code, str) and _CANONICAL_INT.fullmatch(code):
+        return int(code)
+    return code
+
+
+def venue_error(payload, *, error_frame: bool = False) -> Optional[Tuple[VenueCode, str]]:
+    """``(code, message)`` when a venue payload reports a failure, None when it reports success.
+
+    The venue's three shapes (REFERENCE.md 3.1, 6.6): REST ``{"code": 21104, "message": "invalid
+    nonce"}`` (HTTP 400, or 200 with a code other than 200), WS tx replies ``{"error": {"code",
+    "message"}, "id"}`` (success ``{"code": 200, "tx_hash", ...}``) and WS error frames
+    ``{"type": "error", "code": 30012, "channel", "message"}`` or ``{"error": {"code", "message"}}``.
+
+    * an ``error`` object is a failure and names the code and message, even without a code;
+    * otherwise the top-level ``code`` decides: absent, 200 or 0 (int or string) is success;
+    * ``error_frame``: the caller already knows the payload is an error (a WS ``type: error``
+      frame), so it is a failure whatever its code (which may then be None).
+
+    The code comes back as an int when the venue sent an integer or a digit string, otherwise as sent;
+    :func:`make_exception` maps it (and the message) to the ccxt class.
+    """
+    if not isinstance(payload, dict):
+        return None
+    nested = payload.get("error")
+    source = nested if isinstance(nested, dict) else payload
+    code = _venue_code(source.get("code"))
+    failed = error_frame or source is nested or (code is not None and str(code) not in SUCCESS_CODES)
+    return (code, str(source.get("message") or "")) if failed else None
 
 
 def exception_class(code, message: str = "") -> Type[ExchangeError]:

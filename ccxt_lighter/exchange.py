@@ -33,13 +33,13 @@ from ccxt.base.errors import AuthenticationError, BadRequest, DDoSProtection, Nu
 from ccxt.base.types import Entry
 
 from . import errors, parsers, spec
+from .cursor_paging import cursor_pages
 from .markets import MarketRegistry, assets_by_id, market_decimals, parse_currency, parse_markets
 from .parsers_paging import CANDLES_CAP, plan, select
 from .private import PrivateMixin
 from .public_derivatives import DerivativesDataMixin
 
 FORM = "application/x-www-form-urlencoded"
-SUCCESS_CODES = ("200", "0")  # 0 appears in documented success examples (systemConfig)
 MAX_BOOK_DEPTH = 250
 MAX_TRADES_PAGE = 100
 
@@ -171,16 +171,11 @@ class lighter(PrivateMixin, DerivativesDataMixin, SigningHooks, Exchange):
         return {"url": url, "method": method, "body": body, "headers": headers}
 
     def handle_errors(self, code, reason, url, method, headers, body, response, request_headers, request_body):
-        if not isinstance(response, dict):
+        failure = errors.venue_error(response)
+        if failure is None:
             return None
-        venue = response.get("code")
-        message = response.get("message")
-        nested = response.get("error")
-        if venue is None and isinstance(nested, dict):
-            venue, message = nested.get("code"), nested.get("message")
-        if venue is None or str(venue) in SUCCESS_CODES:
-            return None
-        raise errors.make_exception(venue, str(message or ""), f"{method} {_path_only(url)}", self.id)
+        venue_code, message = failure
+        raise errors.make_exception(venue_code, message, f"{method} {_path_only(url)}", self.id)
 
     def handle_http_status_code(self, code, reason, url, method, body):
         error_class = self.httpExceptions.get(str(code))
@@ -333,16 +328,13 @@ class lighter(PrivateMixin, DerivativesDataMixin, SigningHooks, Exchange):
                    "limit": MAX_TRADES_PAGE}
         request.update(params)
         rows: list = []
-        for _ in range(int(self.options.get("fetchTradesMaxPages") or 1)):
-            response = await self.publicGetTrades(request)
-            page = response.get("trades") or []
+        async for page in cursor_pages(self.publicGetTrades, request, "trades",
+                                       self.options.get("fetchTradesMaxPages") or 1):
             rows.extend(page)
             oldest = min((t.get("timestamp", 0) for t in page), default=None)
-            cursor = response.get("next_cursor")
-            done = since is None and limit is not None and len(rows) >= limit
-            if not page or not cursor or done or (since is not None and oldest is not None and oldest < since):
+            if (since is None and limit is not None and len(rows) >= limit) or \
+                    (since is not None and oldest is not None and oldest < since):
                 break
-            request = dict(request, cursor=cursor)
         return rows
 
     async def fetch_ohlcv(self, symbol, timeframe="1m", since=None, limit=None, params={}):

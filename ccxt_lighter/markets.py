@@ -25,7 +25,8 @@ from ccxt.base.errors import BadSymbol
 
 from .orders import MAX_BASE_AMOUNT, MAX_PERP_MARKET_INDEX, MAX_SPOT_MARKET_INDEX, MAX_UINT32, \
     MIN_SPOT_MARKET_INDEX
-from .scaling import PrecisionError, decimals_to_step, step_str, strip, to_decimal
+from .scaling import decimals_to_step, step_str, strip
+from .values import dec as _dec  # None for missing/empty: '' is how the venue says "no limit"
 
 SETTLE = "USDC"
 MARGIN_FRACTION_TICK = Decimal(10000)
@@ -41,16 +42,6 @@ def market_type_of(index: int) -> str:
     if MIN_SPOT_MARKET_INDEX <= index <= MAX_SPOT_MARKET_INDEX:
         return "spot"
     raise BadSymbol(f"lighter market index {index} is neither a perp (0..254) nor spot (2048..4094)")
-
-
-def _dec(value) -> Optional[Decimal]:
-    """Decimal of a venue value; None for missing/empty ('' is how the venue says "no limit")."""
-    if value is None or value == "":
-        return None
-    try:
-        return to_decimal(value)
-    except PrecisionError:
-        return None
 
 
 _PLAIN = re.compile(r"^-?\d+(\.\d+)?$")

@@ -19,10 +19,11 @@ strings (or Decimals) until the exchange class turns them into ccxt numbers.
 """
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import List, Optional
 
 from .scaling import strip
+from .values import dec, ms, text  # also read as parsers.ms / parsers.text by the exchange class
 
 # Trimmed venue samples, one per parser below (tests/test_public_parsers.py parses each of them).
 SAMPLE_DETAIL = {"market_id": 0, "last_trade_price": 2361.31, "daily_price_change": -0.5215684126709949,
@@ -43,32 +44,6 @@ HUNDRED = Decimal(100)
 FUNDING_RATES_WINDOW_HOURS = Decimal(8)
 HOUR_MS = 3_600_000
 OPEN_EXTRA_DECIMALS = 6
-
-
-def dec(value) -> Optional[Decimal]:
-    """Decimal of a venue string/number (floats via their shortest repr); None if absent or bad."""
-    if value is None or value == "" or isinstance(value, bool):
-        return None
-    try:
-        return Decimal(repr(value)) if isinstance(value, float) else Decimal(str(value))
-    except InvalidOperation:
-        return None
-
-
-def text(value) -> Optional[str]:
-    """Plain decimal string of a venue value (no exponent), or None."""
-    d = dec(value)
-    return None if d is None else strip(d)
-
-
-def ms(value) -> Optional[int]:
-    """A venue timestamp in ms; values below 1e11 are taken as seconds (fundings, status)."""
-    if value is None or value == "":
-        return None
-    stamp = int(value)
-    if stamp <= 0:
-        return None
-    return stamp * 1000 if stamp < 10**11 else stamp
 
 
 def status(payload: dict) -> str:

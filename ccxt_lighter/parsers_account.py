@@ -3,7 +3,7 @@ leverage / margin-mode settings and the account's fee tier (history rows: :mod:`
 
 Venue facts (REFERENCE.md 2.2, 3.2): sizes and prices arrive as decimal strings already formatted
 with the market's decimals; timestamps are mostly ms (some payloads carry seconds or µs, so
-:func:`ms` normalises by magnitude); fee fields of trades are rates in ppm; position ``sign`` is
+:func:`.values.ms` normalises by magnitude); fee fields of trades are rates in ppm; position ``sign`` is
 1 long / -1 short; ``initial_margin_fraction`` is a percent string in REST ("5.00").
 
 Order ids: an order placed with a client order index (every order this library places has one) is
@@ -16,10 +16,11 @@ Invariant: parsers are pure (no requests); numbers go through strings/``Precise`
 """
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
 from typing import Any, Dict, Iterable, List, Mapping, Optional
 
 from ccxt.base.precise import Precise
+
+from .values import dec, ms  # ms is also imported from here by private_funds / private_trading
 
 ORDER_STATUS = {
     "in-progress": "open", "pending": "open", "open": "open",
@@ -40,31 +41,10 @@ TIF = {"immediate-or-cancel": "IOC", "good-till-time": "GTC", "post-only": "PO"}
 TIF_BY_INT = {0: "IOC", 1: "GTC", 2: "PO"}
 
 
-def ms(value: Any) -> Optional[int]:
-    """A timestamp in ms from seconds, ms or µs (venue payloads mix them); 0/None -> None."""
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        return None
-    if number <= 0:
-        return None
-    if number < 10**11:  # seconds (until year 5138)
-        return number * 1000
-    if number > 10**14:  # microseconds
-        return number // 1000
-    return number
-
-
 def nonzero(value: Any) -> Optional[str]:
     """The string, or None when it is missing, not a number, or numerically zero ("0", "0.00")."""
-    if value is None or isinstance(value, bool):
-        return None
-    text = str(value).strip()
-    try:
-        number = Decimal(text)
-    except InvalidOperation:
-        return None
-    return None if not number.is_finite() or number == 0 else text
+    number = dec(value)
+    return None if number is None or number == 0 else str(value).strip()
 
 
 def order_status(status: Any) -> Optional[str]:

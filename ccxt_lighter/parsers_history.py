@@ -4,7 +4,7 @@ liquidations and ledger lines.
 Venue facts (REFERENCE.md 3.2, 8.1): amounts are decimal strings; asset ids are Lighter's fixed ids
 (3 = USDC); routes are ``perps``/``spot``; deposit/withdraw statuses are ``pending``, ``claimable``,
 ``completed``, ``failed``, ``refunded``; a liquidation row carries the closing ``trade`` (price,
-size) and ``executed_at`` (ms); timestamps mix s/ms/µs (:func:`.parsers_account.ms` normalises).
+size) and ``executed_at`` (ms); timestamps mix s/ms/µs (:func:`.values.ms` normalises).
 
 Invariant: parsers are pure (no requests) and go through strings/``Precise``; a ledger amount is
 absolute, its sign is carried by ``direction``.
@@ -15,7 +15,8 @@ from typing import Any, Dict, Mapping, Optional
 
 from ccxt.base.precise import Precise
 
-from .parsers_account import ms, nonzero
+from .parsers_account import nonzero
+from .values import ms
 
 ASSET_CODES = {1: "ETH", 2: "LIT", 3: "USDC", 5: "LINK", 6: "UNI", 7: "AAVE", 8: "SKY", 9: "LDO"}
 TX_STATUS = {"completed": "ok", "pending": "pending", "claimable": "pending", "failed": "failed",

@@ -20,7 +20,7 @@ from typing import Optional
 from ccxt.base.errors import NetworkError
 
 from . import channels as ch
-from .errors import make_exception, scrub
+from .errors import make_exception, scrub, venue_error
 from .ws_connection import backoff_delay
 from .ws_core import TX_PREFIX, UNSUB_PREFIX
 
@@ -166,15 +166,13 @@ class WsControlMixin:
         if message.get("id") is not None:  # the reply to one of our transactions
             self._ws_on_tx_reply(client, message)
             return
-        error = message["error"] if isinstance(message.get("error"), dict) else message
-        code = self.safe_string(error, "code")
-        text = self.safe_string(error, "message", "")
+        code, text = venue_error(message, error_frame=True)
         op, form = self._ws_error_target(client, message.get("channel"), text)
         if op is None:
             log.warning("lighter ws %s: error frame %s %s", client.url, code, scrub(text))
             return
         client.pacer.ack((op, form) if form is not None else op)
-        if code in ("30009", "30010"):  # over a limit after all (another client of this IP?): retry
+        if code in (30009, 30010):  # over a limit after all (another client of this IP?): retry
             if op == "subscribe":
                 self._ws_enqueue_subscribe(client, client.subscriptions[form]["channel"])
             elif op == "unsubscribe":
@@ -182,7 +180,7 @@ class WsControlMixin:
             return
         if form is None:
             return
-        if code == "30003":  # already subscribed: the subscription is live
+        if code == 30003:  # already subscribed: the subscription is live
             return
         if op == "unsubscribe":  # 30002 not subscribed, or any refusal: the channel is gone for us
             self._ws_finish_unsubscribe(client, form)

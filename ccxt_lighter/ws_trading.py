@@ -29,7 +29,7 @@ from typing import Any, List, Optional, Sequence
 from ccxt.base.errors import BadRequest, NetworkError, NotSupported, RequestTimeout
 
 from .channels import Frame
-from .errors import make_exception
+from .errors import make_exception, venue_error
 from .ws_core import TX_PREFIX
 
 _OVER_WS = contextvars.ContextVar("lighter_tx_over_ws", default=False)
@@ -143,11 +143,10 @@ class WsTradingMixin:
         if request_id is None:
             return
         message_hash = TX_PREFIX + str(request_id)
-        error = message.get("error")
-        code = error.get("code") if isinstance(error, dict) else message.get("code")
-        if isinstance(error, dict) or (code is not None and str(code) != "200"):
-            text = (error or {}).get("message") if isinstance(error, dict) else message.get("message")
-            client.reject(make_exception(code, str(text or ""), "websocket " + str(message.get("type") or "sendtx"),
-                                         self.id), message_hash)
-        else:
+        failure = venue_error(message)
+        if failure is None:
             client.resolve(message, message_hash)
+            return
+        code, text = failure
+        context = "websocket " + str(message.get("type") or "sendtx")
+        client.reject(make_exception(code, text, context, self.id), message_hash)
