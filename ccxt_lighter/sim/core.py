@@ -168,9 +168,11 @@ class Core:
     def spot_locked(self, acct: Account) -> Dict[int, int]:
         """Spot balances reserved by open spot orders (asset id -> amount in asset decimals)."""
         locked: Dict[int, int] = {}
-        for o in acct.orders.values():
+        spot_orders = (o for mid in acct.orders.by_market if self.markets[mid].is_spot
+                       for o in acct.orders.by_market[mid].values())
+        for o in spot_orders:  # only the spot markets' buckets of the order index
             m = self.markets[o.market_id]
-            if not m.is_spot or not o.active:
+            if not o.active:
                 continue
             if o.is_ask:
                 dec = self.assets[m.base_asset_id].decimals

@@ -62,7 +62,9 @@ def _kind(otype: int, tif: int, child: bool) -> str:
     return ""
 
 
-def _existing(acct) -> Dict[tuple, int]:
+def existing_counts_scan(acct) -> Dict[tuple, int]:
+    """Reference for the counts the account's order index keeps (``acct.orders.counts``): the same
+    numbers by a full scan of its orders."""
     counts: Dict[tuple, int] = {}
     for o in acct.orders.values():
         if o.type == TWAP and o.active:
@@ -82,14 +84,15 @@ def check_counts(core: "Core", acct, specs: Iterable[Dict], children: Iterable[b
     """21717..21721 for the new orders ``specs`` (tx_info order dicts); ``children[i]`` marks an OTO
     child, which waits as a pending order until its parent fills."""
     lim = core.limits
-    counts = _existing(acct)
+    existing = acct.orders.counts  # kept by the order index: no scan of the account's orders
+    counts: Dict[tuple, int] = {}
     flags = list(children)
     for i, o in enumerate(specs):
         kind = _kind(o["Type"], o["TimeInForce"], flags[i] if i < len(flags) else False)
         if not kind:
             continue
         for key in ((kind, None), (kind, o["MarketIndex"])):
-            counts[key] = counts.get(key, 0) + 1
+            counts[key] = counts.get(key, existing.get(key, 0)) + 1
         market = o["MarketIndex"]
         if kind == "open" and counts[("open", None)] > lim.max_open_orders:
             raise LighterError(21717)

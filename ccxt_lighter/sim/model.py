@@ -5,6 +5,9 @@ from 2**48 - 2); each has up to 255 API key slots with their own nonce sequence;
 indexes are >= 2**48, client order indexes 1..2**48 - 1 and unique per account; positions are
 netted per market (sign and size); cross or isolated margin per market.
 
+``Account.orders`` is an :class:`.order_index.OrderTable`: a dict of the active orders that also keeps
+their counts, margin sums and deadlines; an Order in it reports its own field changes to it.
+
 Invariant: all quantities are ints -- sizes in the market's size ticks, prices in price ticks,
 money in micro-USDC (1e-6), spot balances in the asset's transfer decimals, margin fractions in
 1/10000. Nothing here formats or parses; :mod:`.wire` renders these records.
@@ -13,6 +16,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional
+
+from .order_index import WATCHED, OrderTable
 
 # Order lifecycle (REFERENCE 3.2 Order.status); "pending" = untriggered conditional order.
 ACTIVE_STATUSES = ("open", "pending", "in-progress")
@@ -63,6 +68,16 @@ class Order:
     integrator_maker_fee: int = 0
     twap: Optional["TwapSchedule"] = None  # set on TWAP parents (type 6)
 
+    _table = None  # the OrderTable holding this order while it is active (not a dataclass field)
+
+    def __setattr__(self, name: str, value) -> None:
+        # A member of an account's OrderTable reports changes of the fields its aggregates (counts,
+        # margin sums, deadlines) depend on, whichever code path makes them. Plain __dict__ store:
+        # Order has no settable descriptors, and this runs for every field of every new order.
+        self.__dict__[name] = value
+        if name in WATCHED and self._table is not None:
+            self._table.reindex(self, name)
+
     @property
     def active(self) -> bool:
         return self.status in ACTIVE_STATUSES
@@ -109,7 +124,7 @@ class Account:
     spot: Dict[int, int] = field(default_factory=dict)  # asset_id -> balance (asset decimals)
     api_keys: Dict[int, ApiKey] = field(default_factory=dict)
     positions: Dict[int, Position] = field(default_factory=dict)
-    orders: Dict[int, Order] = field(default_factory=dict)  # active orders by order_index
+    orders: OrderTable = field(default_factory=OrderTable)  # active orders by order_index, indexed
     client_index: Dict[int, int] = field(default_factory=dict)  # client_order_index -> order_index
     master_index: Optional[int] = None  # set for sub-accounts
     cancel_all_time: int = 0  # scheduled cancel-all time as the client sent it, ms (0 = none)

@@ -47,8 +47,8 @@ def should_trigger(order: Order, mark: int) -> bool:
 def pending_on_market(core: "Core", market_id: int) -> List[Order]:
     out = []
     for acct in core.accounts.values():
-        for o in acct.orders.values():
-            if o.market_id == market_id and o.status == "pending" and o.trigger_status == "mark-price":
+        for o in acct.orders.in_market(market_id):
+            if o.status == "pending" and o.trigger_status == "mark-price":
                 out.append(o)
     out.sort(key=lambda o: o.order_index)
     return out
@@ -111,8 +111,8 @@ def enforce_reduce_only(core: "Core", account_index: int, market_id: int) -> Non
     from .matching import finish, order_changed
 
     acct = core.accounts[account_index]
-    for order in sorted(acct.orders.values(), key=lambda o: o.order_index):
-        if order.market_id != market_id or not order.reduce_only or order.status != "open" or order.twap:
+    for order in sorted(acct.orders.in_market(market_id), key=lambda o: o.order_index):
+        if not order.reduce_only or order.status != "open" or order.twap:
             continue  # a reduce-only TWAP is not in the book: each slice is clipped when it runs
         room = reducible(core, order)
         if room <= 0:
@@ -125,9 +125,18 @@ def enforce_reduce_only(core: "Core", account_index: int, market_id: int) -> Non
 
 
 def expire_orders(core: "Core", now_ms: int) -> None:
+    """End every active order whose deadline is <= ``now_ms`` (``canceled-expired``), account by
+    account, oldest order first. Each account's order index hands out its due orders from a deadline
+    heap, so a tx with nothing due costs one heap peek per account, not a scan of every order."""
     from .matching import finish
 
     for acct in list(core.accounts.values()):
-        for order in sorted(acct.orders.values(), key=lambda o: o.order_index):
-            if order.active and order.deadline and order.deadline <= now_ms:
+        for order in acct.orders.pop_due(now_ms):
+            if order.active:  # an earlier expiry may have ended it (OCO sibling, OTO child)
                 finish(core, order, "canceled-expired")
+
+
+def expired_scan(core: "Core", now_ms: int) -> List[Order]:
+    """Reference for :func:`expire_orders`: the orders it must expire now, by a full scan."""
+    return [o for acct in core.accounts.values() for o in sorted(acct.orders.values(), key=lambda o: o.order_index)
+            if o.active and o.deadline and o.deadline <= now_ms]

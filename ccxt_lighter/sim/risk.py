@@ -13,7 +13,9 @@ Model (documented simplification of the venue's risk engine):
 * available balance = cross value - IMR - order margin (never shown below 0)
 Isolated positions carry their own ``allocated_margin`` and stay out of the cross sums.
 
-Invariant: pure functions of (account, markets, marks); nothing here mutates state.
+Invariant: pure functions of (account, markets, marks); nothing here mutates state (the order-margin
+side sums read through the account's order index are a cache of the same arithmetic, see
+:mod:`.order_index`; :func:`order_margin_scan` is the full-scan reference).
 """
 from __future__ import annotations
 
@@ -22,8 +24,7 @@ from typing import Dict, Iterable, Optional
 
 from .markets import MarketSpec
 from .model import Account, Order, Position
-
-TICK = 10_000
+from .order_index import TICK, margin_term, order_exposure
 
 
 def upnl(pos: Position, mark: int) -> int:
@@ -34,16 +35,6 @@ def upnl(pos: Position, mark: int) -> int:
 
 def value(pos: Position, mark: int) -> int:
     return abs(pos.size) * mark
-
-
-def order_exposure(order: Order, position_size: int) -> int:
-    """Size of ``order`` that would increase |position| if it filled completely (ticks)."""
-    if order.reduce_only:
-        return 0
-    delta = -order.remaining_base if order.is_ask else order.remaining_base
-    if position_size == 0 or (position_size > 0) == (delta > 0):
-        return abs(delta)
-    return max(0, abs(delta) - abs(position_size))
 
 
 @dataclass
@@ -83,18 +74,51 @@ def account_risk(acct: Account, markets: Dict[int, MarketSpec], marks: Dict[int,
         cross_value += pnl
         imr += value(pos, mark) * pos.imf // TICK
         mmr += value(pos, mark) * markets[mid].maintenance_mf // TICK
+    margin = order_margin(acct, markets, extra_orders)
+    return Risk(acct.collateral, cross_value, imr, mmr, margin, iso, total_upnl, pos_value)
+
+
+def _position_key(acct: Account, markets: Dict[int, MarketSpec], market_id: int) -> tuple:
+    """(signed size, imf) that order margin in ``market_id`` is judged with."""
+    pos = acct.positions.get(market_id)
+    return (pos.size, pos.imf) if pos else (0, markets[market_id].default_imf)
+
+
+def order_margin(acct: Account, markets: Dict[int, MarketSpec], extra_orders: Iterable[Order] = ()) -> int:
+    """Order margin of the account's open perp orders plus ``extra_orders`` (not members: a probe).
+
+    Per market only the larger side counts: both sides cannot fill into new exposure at once. The
+    members' side sums come from the account's :class:`.order_index.OrderTable` (O(1) unless the
+    market's position changed since they were summed); extras are added for their market only.
+    """
+    extra: Dict[int, list] = {}
+    for order in extra_orders:
+        extra.setdefault(order.market_id, []).append(order)
+    total = 0
+    for mid in set(acct.orders.by_market).union(extra):
+        if markets[mid].is_spot:
+            continue
+        size, imf = _position_key(acct, markets, mid)
+        ask, bid = acct.orders.margin_sides(mid, size, imf)
+        for order in extra.get(mid, ()):
+            if order.is_ask:
+                ask += margin_term(order, size, imf)
+            else:
+                bid += margin_term(order, size, imf)
+        total += max(ask, bid)
+    return total
+
+
+def order_margin_scan(acct: Account, markets: Dict[int, MarketSpec], extra_orders: Iterable[Order] = ()) -> int:
+    """Reference for :func:`order_margin`: the same sum by a full scan of the account's orders."""
     sides: Dict[tuple, int] = {}
     for order in list(acct.orders.values()) + list(extra_orders):
         if order.status != "open" or markets[order.market_id].is_spot:
             continue
-        pos = acct.positions.get(order.market_id)
-        size = pos.size if pos else 0
-        imf = pos.imf if pos else markets[order.market_id].default_imf
+        size, imf = _position_key(acct, markets, order.market_id)
         key = (order.market_id, order.is_ask)
         sides[key] = sides.get(key, 0) + order_exposure(order, size) * order.price * imf // TICK
-    # Per market only the larger side counts: both sides cannot fill into new exposure at once.
-    margin = sum(max(sides.get((mid, True), 0), sides.get((mid, False), 0)) for mid in {k[0] for k in sides})
-    return Risk(acct.collateral, cross_value, imr, mmr, margin, iso, total_upnl, pos_value)
+    return sum(max(sides.get((mid, True), 0), sides.get((mid, False), 0)) for mid in {k[0] for k in sides})
 
 
 def isolated_requirements(pos: Position, m: MarketSpec, mark: int) -> tuple:

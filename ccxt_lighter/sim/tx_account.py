@@ -38,7 +38,7 @@ def update_leverage(eng: "Core", acct: Account, tx: Tx) -> Dict:
     if mode not in (0, 1):
         raise LighterError(21613)
     pos = acct.position(mid, m.default_imf)
-    busy = pos.size != 0 or any(o.market_id == mid for o in acct.orders.values())
+    busy = pos.size != 0 or mid in acct.orders.by_market  # any live order in the market
     if mode != pos.margin_mode and busy:
         raise LighterError(21132)
     old = (pos.imf, pos.margin_mode)

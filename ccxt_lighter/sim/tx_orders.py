@@ -151,6 +151,7 @@ def check_funds(core: "Core", acct, o: Dict) -> None:
         return
     probe.price = _price_basis(core, probe)
     probe.status = "open"
+    # Both cost O(positions + markets with orders): order margin comes from the account's order index.
     before = account_risk(acct, core.markets, core.marks)
     after = account_risk(acct, core.markets, core.marks, extra_orders=[probe])
     if after.order_margin > before.order_margin and after.free < 0:
@@ -247,9 +248,8 @@ def cancel_all(core: "Core", acct, tx: Tx) -> Dict:
 
 
 def cancel_all_now(core: "Core", acct, market: Optional[int] = None, status: str = "canceled") -> int:
-    victims: List[Order] = sorted(
-        (o for o in acct.orders.values() if market in (None, 255) or o.market_id == market),
-        key=lambda o: o.order_index)
+    members = acct.orders.values() if market in (None, 255) else acct.orders.in_market(market)
+    victims: List[Order] = sorted(members, key=lambda o: o.order_index)
     for order in victims:
         finish(core, order, status)
     return len(victims)
