@@ -147,14 +147,19 @@ async def test_message_rate_and_inflight_limits_are_queued_not_exceeded(sim):
         await ex.close()
 
 
+async def watching_orders(ex, sim, account):
+    """A watchOrders call in progress once the venue lists its channel; (that call, trading state)."""
+    await ex.load_markets()
+    first = asyncio.ensure_future(ex.watch_orders())
+    assert await settle(lambda: f"account_all_orders:{account}" in server_topics(sim))
+    return first, ex._lighter_state
+
+
 async def test_auth_token_renewal_resubscribes_private_channels(sim, sim_account):
     ex = make_exchange(sim, sim_account)
     account = sim_account["account_index"]
     try:
-        await ex.load_markets()
-        first = asyncio.ensure_future(ex.watch_orders())
-        assert await settle(lambda: f"account_all_orders:{account}" in server_topics(sim))
-        state = ex._lighter_state
+        first, state = await watching_orders(ex, sim, account)
         made = state.auth.created
         deadline = state.auth.deadline(account, 4)
         client = ex._ws_main_client()
@@ -178,10 +183,7 @@ async def test_the_renewal_timer_fires_on_its_own_before_each_deadline(sim, sim_
     ex = make_exchange(sim, sim_account, authTokenLifetime=60, wsConnection={"authRefreshMargin": 59})
     account = sim_account["account_index"]
     try:
-        await ex.load_markets()
-        first = asyncio.ensure_future(ex.watch_orders())
-        assert await settle(lambda: f"account_all_orders:{account}" in server_topics(sim))
-        state = ex._lighter_state
+        first, state = await watching_orders(ex, sim, account)
         made, deadline = state.auth.created, state.auth.deadline(account, 4)
         assert await settle(lambda: state.auth.created >= made + 2, attempts=1000)  # no call of ours
         assert state.auth.deadline(account, 4) > deadline
