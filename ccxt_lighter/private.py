@@ -412,6 +412,11 @@ class TxMixin:
         value = params.pop("accountIndex", params.pop("account_index", None))
         return (state.account_index if value is None else int(value)), params
 
+    async def _reading_account(self, params: Dict[str, Any]) -> Tuple[int, Dict[str, Any]]:
+        """The account a private read is for (see :meth:`_account_param`) and the other params;
+        the trading state is made ready without needing a signing key."""
+        return self._account_param(params, await self._trading_ready(signing=False))
+
 
 from .private_account import AccountMixin  # noqa: E402  (the mixins use TxMixin's helpers)
 from .private_confirm import ConfirmMixin  # noqa: E402

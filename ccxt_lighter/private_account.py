@@ -255,6 +255,5 @@ class AccountMixin:
     async def _account_limits(self, params: Dict[str, Any]) -> Dict[str, Any]:
         """accountLimits of the configured account (fee ticks of its tier); markets loaded."""
         await self.load_markets()
-        state = await self._trading_ready(signing=False)
-        account, params = self._account_param(params, state)
+        account, params = await self._reading_account(params)
         return await self._private_get("accountLimits", self.extend({"account_index": account}, params))

@@ -12,6 +12,7 @@ message checked to describe that very operation.
 """
 from __future__ import annotations
 
+from functools import partial
 from typing import Any, Dict, List, Optional, Tuple
 
 from ccxt.base.errors import ArgumentsRequired, BadRequest, ExchangeError
@@ -78,21 +79,13 @@ class FundsMixin:
                      limit: Optional[int]) -> List[Dict[str, Any]]:
         """Rows of a cursor-paged private history endpoint, newest pages first."""
         rows: List[Dict[str, Any]] = []
-
-        async def get(page_request):
-            return await self._private_get(path, page_request)
-
-        async for page in cursor_pages(get, request, key, self.options.get("fetchHistoryMaxPages", 10),
+        async for page in cursor_pages(partial(self._private_get, path), request, key, self.options.get("fetchHistoryMaxPages", 10),
                                        HISTORY_CURSOR_FIELDS):
             rows.extend(page)
             oldest = min((ms(r.get("timestamp", r.get("executed_at"))) or 0 for r in page), default=0)
             if (limit is not None and len(rows) >= limit) or (since is not None and oldest < since):
                 break
         return rows
-
-    async def _history_account(self, params: Dict[str, Any]) -> Tuple[int, Dict[str, Any]]:
-        state = await self._trading_ready(signing=False)
-        return self._account_param(params, state)
 
     # ------------------------------------------------------------------ transfers and withdrawals
     async def transfer(self, code: str, amount: float, fromAccount: str, toAccount: str,
@@ -231,7 +224,7 @@ class FundsMixin:
     async def fetch_deposits(self, code: Optional[str] = None, since: Optional[int] = None,
                              limit: Optional[int] = None, params: Dict[str, Any] = {}) -> List[Dict[str, Any]]:
         await self.load_markets()
-        account, params = await self._history_account(params)
+        account, params = await self._reading_account(params)
         address = params.pop("address", None) or await self._own_l1_address()
         rows = await self._paged("deposit/history", self.extend(
             {"account_index": account, "l1_address": address}, params), "deposits", since, limit)
@@ -241,7 +234,7 @@ class FundsMixin:
     async def fetch_withdrawals(self, code: Optional[str] = None, since: Optional[int] = None,
                                 limit: Optional[int] = None, params: Dict[str, Any] = {}) -> List[Dict[str, Any]]:
         await self.load_markets()
-        account, params = await self._history_account(params)
+        account, params = await self._reading_account(params)
         rows = await self._paged("withdraw/history", self.extend({"account_index": account}, params),
                                  "withdraws", since, limit)
         address = await self._own_l1_address()
@@ -257,7 +250,7 @@ class FundsMixin:
     async def fetch_transfers(self, code: Optional[str] = None, since: Optional[int] = None,
                               limit: Optional[int] = None, params: Dict[str, Any] = {}) -> List[Dict[str, Any]]:
         await self.load_markets()
-        account, params = await self._history_account(params)
+        account, params = await self._reading_account(params)
         rows = await self._paged("transfer/history", self.extend({"account_index": account}, params),
                                  "transfers", since, limit)
         result = [parse_transfer(self, r, account) for r in rows]
@@ -267,7 +260,7 @@ class FundsMixin:
                                     limit: Optional[int] = None, params: Dict[str, Any] = {}) -> List[Dict]:
         """Funding payments of our positions (positionFunding)."""
         await self.load_markets()
-        account, params = await self._history_account(params)
+        account, params = await self._reading_account(params)
         request = {"account_index": account, "limit": min(limit or MAX_PAGE, MAX_PAGE)}
         if symbol is not None:
             request["market_ids"] = self.market(symbol)["id"]
@@ -278,7 +271,7 @@ class FundsMixin:
     async def fetch_my_liquidations(self, symbol: Optional[str] = None, since: Optional[int] = None,
                                     limit: Optional[int] = None, params: Dict[str, Any] = {}) -> List[Dict]:
         await self.load_markets()
-        account, params = await self._history_account(params)
+        account, params = await self._reading_account(params)
         request = {"account_index": account, "limit": min(limit or MAX_PAGE, MAX_PAGE)}
         if symbol is not None:
             request["market_id"] = self.market(symbol)["id"]
@@ -290,7 +283,7 @@ class FundsMixin:
                            limit: Optional[int] = None, params: Dict[str, Any] = {}) -> List[Dict[str, Any]]:
         """Deposits, withdrawals, transfers, funding payments and trade PnL/fees, oldest first."""
         await self.load_markets()
-        account, _ = await self._history_account(params)
+        account, _ = await self._reading_account(params)
         entries = []
         for tx in await self.fetch_deposits_withdrawals(None, since, limit, params):
             amount = tx["amount"] if tx["type"] == "deposit" else -(tx["amount"] or 0)

@@ -16,6 +16,7 @@ of a call, so bad input raises a ccxt exception with nothing sent.
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import partial
 from typing import Any, Dict, List, Optional, Tuple
 
 from ccxt.base.errors import ArgumentsRequired, BadRequest, NetworkError, NotSupported, OrderNotFound
@@ -251,8 +252,7 @@ class TradingMixin:
         """One order, open or finished, by our id / client order id or by exchange order index."""
         await self.load_markets()
         index = self._order_index(id, params)
-        state = await self._trading_ready(signing=False)
-        account, params = self._account_param(self.omit(params, ["clientOrderId", "client_order_index"]), state)
+        account, params = await self._reading_account(self.omit(params, ["clientOrderId", "client_order_index"]))
         market = self.market(symbol) if symbol is not None else None
         if index < o.MIN_EXCHANGE_ORDER_INDEX:
             response = await self._private_get("accountOrders", self.extend(
@@ -284,17 +284,13 @@ class TradingMixin:
 
     def _inactive_pages(self, account: int, market_id: Any, limit: int, params: Dict[str, Any], max_pages):
         """Pages of accountInactiveOrders (finished orders), newest first."""
-        async def get(request):
-            return await self._private_get("accountInactiveOrders", request)
-
         request = self.extend({"account_index": account, "market_id": market_id, "limit": limit}, params)
-        return cursor_pages(get, request, "orders", max_pages)
+        return cursor_pages(partial(self._private_get, "accountInactiveOrders"), request, "orders", max_pages)
 
     async def fetch_open_orders(self, symbol: Optional[str] = None, since: Optional[int] = None,
                                 limit: Optional[int] = None, params: Dict[str, Any] = {}) -> List[Dict[str, Any]]:
         await self.load_markets()
-        state = await self._trading_ready(signing=False)
-        account, params = self._account_param(params, state)
+        account, params = await self._reading_account(params)
         market = self.market(symbol) if symbol is not None else None
         response = await self._private_get("accountActiveOrders", self.extend(
             {"account_index": account, "market_id": o.NIL_MARKET_INDEX if market is None else market["id"]}, params))
@@ -303,8 +299,7 @@ class TradingMixin:
 
     async def _finished_orders(self, symbol, since, limit, params, statuses) -> List[Dict[str, Any]]:
         await self.load_markets()
-        state = await self._trading_ready(signing=False)
-        account, params = self._account_param(params, state)
+        account, params = await self._reading_account(params)
         market = self.market(symbol) if symbol is not None else None
         market_id = o.NIL_MARKET_INDEX if market is None else market["id"]
         want = limit or MAX_PAGE
@@ -347,8 +342,7 @@ class TradingMixin:
                               limit: Optional[int] = None, params: Dict[str, Any] = {}) -> List[Dict[str, Any]]:
         """Our fills, newest pages first (cursor paging), returned oldest first."""
         await self.load_markets()
-        state = await self._trading_ready(signing=False)
-        account, params = self._account_param(params, state)
+        account, params = await self._reading_account(params)
         market = self.market(symbol) if symbol is not None else None
         request = {"account_index": account, "sort_by": "timestamp", "sort_dir": "desc"}
         if market is not None:
@@ -361,11 +355,8 @@ class TradingMixin:
         want = limit or MAX_PAGE
         rows: List[Dict[str, Any]] = []
         request = dict(request, limit=min(MAX_PAGE, want) if since is None else MAX_PAGE)
-
-        async def get(page_request):
-            return await self._private_get("trades", page_request)
-
-        async for page in cursor_pages(get, request, "trades", self.options.get("fetchMyTradesMaxPages", 10)):
+        async for page in cursor_pages(partial(self._private_get, "trades"), request, "trades",
+                                       self.options.get("fetchMyTradesMaxPages", 10)):
             rows.extend(page)
             if (since is None and len(rows) >= want) or \
                     (since is not None and min(self._trade_ms(t) for t in page) < since):
@@ -385,28 +376,29 @@ class TradingMixin:
         """Fills of one order (its exchange order index is looked up when ``id`` is ours)."""
         await self.load_markets()
         index = self._order_index(id, params)
-        state = await self._trading_ready(signing=False)
-        account, params = self._account_param(self.omit(params, ["clientOrderId", "client_order_index"]), state)
+        account, params = await self._reading_account(self.omit(params, ["clientOrderId", "client_order_index"]))
+        order = None
         if index < o.MIN_EXCHANGE_ORDER_INDEX:
             order = await self.fetch_order(str(index), symbol, {"accountIndex": account})
             index = int(order["info"]["order_index"])
         request = {"account_index": account, "order_index": index, "sort_by": "timestamp", "sort_dir": "desc"}
         rows = await self._my_trade_pages(self.extend(request, params), since, limit)
         if not rows:  # a TWAP parent never trades itself: its twap-sub slices do
-            rows = await self._twap_slice_trades(index, account, symbol, since, params)
+            parent = order or await self.fetch_order(str(index), symbol, {"accountIndex": account})
+            rows = await self._twap_slice_trades(parent, account, since, params)
         market = self.market(symbol) if symbol is not None else None
         trades = [parse_my_trade(self, row, account, market) for row in rows]
         return self.filter_by_since_limit(self.sort_by(trades, "timestamp"), since, limit)
 
-    async def _twap_slice_trades(self, index: int, account: int, symbol: Optional[str], since: Optional[int],
+    async def _twap_slice_trades(self, parent: Dict[str, Any], account: int, since: Optional[int],
                                  params: Dict[str, Any]) -> List[Dict[str, Any]]:
         """Fills of a TWAP parent's slices (venue: type ``twap-sub`` orders, IOC, with
         ``parent_order_index`` = the parent; the trades name the slice, not the parent). Empty for
         any other order. Slices are finished orders younger than the parent, so the scan of
         accountInactiveOrders stops at the parent's creation time."""
-        parent = await self.fetch_order(str(index), symbol, {"accountIndex": account})
         if parent["info"].get("type") != "twap":
             return []
+        index = parent["info"]["order_index"]
         market, born = self.market(parent["symbol"]), parent["timestamp"] or 0
         slices = set()
         async for page in self._inactive_pages(account, market["id"], MAX_PAGE, params,

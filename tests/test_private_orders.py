@@ -155,7 +155,11 @@ async def test_twap_order_fills_in_slices_on_the_sim_clock(ex, sim, sim_account)
     slice_order = await ex.fetch_order(trades[0]["order"], SYMBOL)  # fills belong to the twap-sub children
     assert slice_order["info"]["type"] == "twap-sub"
     assert slice_order["info"]["parent_order_index"] == parent["info"]["order_index"]
+    looked_up = [requests_to(sim, f"/api/v1/{p}") for p in ("accountOrders", "accountActiveOrders")]
     by_parent = await ex.fetch_order_trades(order["id"], SYMBOL)  # the parent's fills = its slices' fills
+    # the parent is looked up once (by client id), not again by its exchange index
+    assert [requests_to(sim, f"/api/v1/{p}") for p in ("accountOrders", "accountActiveOrders")] == \
+        [looked_up[0] + 1, looked_up[1]]
     assert sorted(t["id"] for t in by_parent) == sorted(t["id"] for t in trades)
     by_index = await ex.fetch_order_trades(parent["info"]["order_index"], SYMBOL)
     assert [t["id"] for t in by_index] == [t["id"] for t in by_parent]
