@@ -18,6 +18,7 @@ from ccxt_lighter import orders as o
 from ccxt_lighter.signer.native import SignerRequestRejected
 from ccxt_lighter.signer.pure import (PureSigner, public_key_from_private, tx_hash_for, tx_hash_from_info,
                                       verify_auth_token, verify_tx_info)
+from tests.tx_vectors import without_sig
 
 CHAIN = 304
 ACCOUNT, API_KEY = 910_001, 7
@@ -154,12 +155,6 @@ def _cases(new_pub):
     return cases
 
 
-def _without_sig(tx_info: str) -> dict:
-    info = json.loads(tx_info)
-    info.pop("Sig")
-    return info
-
-
 def test_generator_covers_every_request_class():
     assert {type(tx) for tx, _, _ in _cases("00" * 40)} == set(o.TX_CLASSES.values())
 
@@ -175,7 +170,7 @@ def test_random_transactions_match_the_official_signer(signers, key):
         pure._clock = lambda: (info["ExpiredAt"] - o.TX_EXPIRY_MS) / 1000  # same instant as the library
         ours = pure.sign(tx, nonce=nonce, api_key_index=API_KEY, account_index=ACCOUNT, skip_nonce=skip)
         assert (ours.tx_type, ours.tx_hash, ours.message_to_sign) == (ref.tx_type, ref.tx_hash, ref.message_to_sign)
-        assert _without_sig(ours.tx_info) == _without_sig(ref.tx_info)
+        assert without_sig(ours.tx_info) == without_sig(ref.tx_info)
         assert list(json.loads(ours.tx_info)) == list(info)  # same field order
         assert verify_tx_info(ours.tx_type, ours.tx_info, CHAIN, key["public"])
         assert tx_hash_for(tx, nonce=nonce, expired_at=info["ExpiredAt"], api_key_index=API_KEY,

@@ -19,7 +19,7 @@ from ccxt_lighter.signer.native import SignerRequestRejected
 from ccxt_lighter.signer.pure import (PureSigner, parse_auth_token, public_key_from_private, tx_hash_for,
                                       verify_auth_token, verify_tx_info)
 from tests.conftest import EXAMPLES, SHARED
-from tests.tx_vectors import request_from_info
+from tests.tx_vectors import request_from_info, without_sig
 
 CHAIN, ACCOUNT, API_KEY = 304, 123456, 3
 
@@ -40,12 +40,6 @@ def signer():
     return s
 
 
-def _strip_sig(text: str) -> dict:
-    info = json.loads(text)
-    info.pop("Sig")
-    return info
-
-
 def test_every_exchange_tx_type_has_a_recorded_example():
     assert {p.values[0]["tx_type"] for p in SENDABLE} == {int(t) for t in o.TX_CLASSES}
 
@@ -58,7 +52,7 @@ def test_pure_signer_reproduces_the_official_output(signer, vector):
     ours = signer.sign(tx, nonce=info["Nonce"], api_key_index=API_KEY, account_index=ACCOUNT, skip_nonce=skip)
     assert ours.tx_type == vector["tx_type"]
     assert ours.tx_hash == vector["tx_hash"]
-    assert _strip_sig(ours.tx_info) == {k: v for k, v in info.items() if k != "Sig"}
+    assert without_sig(ours.tx_info) == {k: v for k, v in info.items() if k != "Sig"}
     assert list(json.loads(ours.tx_info)) == list(info)  # Go's field order
     assert ours.tx_info == json.dumps(json.loads(ours.tx_info), separators=(",", ":"))  # compact JSON
     assert ours.message_to_sign == vector.get("message_to_sign_for_L1_wallet")

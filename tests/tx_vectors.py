@@ -6,6 +6,7 @@ names into :mod:`ccxt_lighter.orders` records.
 from __future__ import annotations
 
 import base64
+import json
 from typing import Optional, Tuple
 
 from ccxt_lighter import orders as o
@@ -43,3 +44,10 @@ def request_from_info(tx_type: int, i: dict) -> Optional[Tuple[o.TxRequest, bool
                                         i["MaxSpotTakerFee"], i["MaxSpotMakerFee"], i["ApprovalExpiry"]),
     }.get(tx_type)
     return (build(), bool(a.get("4"))) if build else None
+
+
+def without_sig(tx_info: str) -> dict:
+    """A signed tx_info's fields except the signature (which is randomized per signing)."""
+    info = json.loads(tx_info)
+    info.pop("Sig")
+    return info
